@@ -1,0 +1,2 @@
+export { loadEnv, EnvError } from './load-env';
+export { baseEnv, receiverEnv, workerEnv, serverEnv, type ReceiverEnv, type WorkerEnv, type ServerEnv, type BaseEnv } from './schemas';

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Settings every cxfold process shares. */
+export const baseEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('production refuses unsafe Redis settings'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/cxfold').describe('PostgreSQL connection string'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis connection string for BullMQ'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('cxfold').describe('BullMQ key prefix; wrap in {} for Redis Cluster hash tags'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  LOG_PRETTY: bool(false).describe('human-readable logs for local runs'),
+  PG_POOL_SIZE: int(10, 1).describe('postgres.js pool size per process'),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100).describe('deadline for graceful shutdown'),
+});
+
+export const receiverFields = {
+  PORT: int(3000).describe('HTTP port'),
+  HOST: z.string().default('0.0.0.0').describe('HTTP bind address'),
+  BODY_LIMIT_BYTES: int(256 * 1024, 1024).describe('largest accepted request body'),
+  TENANT_CACHE_MS: int(5_000).describe('how long tenant secrets are cached in memory'),
+  SIGNATURE_TOLERANCE_S: int(300, 1).describe('Standard Webhooks timestamp tolerance'),
+  GROUP_COMMIT_MAX: int(500, 1).describe('largest number of raw events written in one insert'),
+};
+
+export const workerFields = {
+  FOLD_BATCH_SIZE: int(250, 1).describe('jobs folded in one Postgres transaction'),
+  FOLD_BATCH_WAIT_MS: int(5, 0).describe('how long the worker gathers jobs before folding a batch'),
+  FOLD_CONCURRENCY: int(500, 1).describe('BullMQ worker concurrency (jobs held while a batch gathers)'),
+  JOB_ATTEMPTS: int(5, 1).describe('fold attempts before an event is dead-lettered'),
+  JOB_BACKOFF_MS: int(1_000, 1).describe('first retry delay; doubles each attempt'),
+  SWEEP_INTERVAL_MS: int(5_000, 100).describe('how often unfolded raw events are looked for'),
+  SWEEP_GRACE_MS: int(30_000, 0).describe('age after which an unfolded raw event is re-enqueued'),
+  SWEEP_BATCH: int(1_000, 1).describe('raw events re-enqueued per sweep'),
+};
+
+export const receiverEnv = baseEnv.extend(receiverFields);
+export const workerEnv = baseEnv.extend(workerFields);
+export const serverEnv = baseEnv.extend({ ...receiverFields, ...workerFields });
+
+export type BaseEnv = z.output<typeof baseEnv>;
+export type ReceiverEnv = z.output<typeof receiverEnv>;
+export type WorkerEnv = z.output<typeof workerEnv>;
+export type ServerEnv = z.output<typeof serverEnv>;

@@ -1,0 +1,101 @@
+/**
+ * Payment card numbers (13–19 digits, Luhn-valid, with or without spaces or dashes)
+ * are masked to their last four digits before anything is stored or logged.
+ */
+export interface MaskResult<T> {
+  value: T;
+  count: number;
+}
+
+const CANDIDATE = /\d(?:[ -]?\d){12,}/g;
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** Masks every card number inside one string; returns the new string and how many were masked. */
+export function maskCardNumbersInText(text: string): MaskResult<string> {
+  if (text.length < 13) return { value: text, count: 0 };
+  let count = 0;
+  const value = text.replace(CANDIDATE, (run) => {
+    const masked = maskRun(run);
+    count += masked.count;
+    return masked.value;
+  });
+  return { value, count };
+}
+
+/**
+ * A run of digits (with separators) can hold a card number next to other digits,
+ * e.g. "4111 1111 1111 1111 12". Scan windows of 19 down to 13 digits so a card
+ * inside a longer run is still found.
+ */
+function maskRun(run: string): MaskResult<string> {
+  const positions: number[] = [];
+  for (let i = 0; i < run.length; i++) if (run.charCodeAt(i) >= 48 && run.charCodeAt(i) <= 57) positions.push(i);
+  const digits = positions.map((p) => run[p]).join('');
+  const hidden = new Array<boolean>(digits.length).fill(false);
+  let count = 0;
+  let start = 0;
+  while (start <= digits.length - 13) {
+    let matched = 0;
+    for (let len = Math.min(19, digits.length - start); len >= 13; len--) {
+      if (luhnValid(digits.slice(start, start + len))) {
+        matched = len;
+        break;
+      }
+    }
+    if (matched) {
+      for (let k = start; k < start + matched - 4; k++) hidden[k] = true;
+      count++;
+      start += matched;
+    } else {
+      start++;
+    }
+  }
+  if (count === 0) return { value: run, count: 0 };
+  const chars = run.split('');
+  positions.forEach((p, k) => {
+    if (hidden[k]) chars[p] = '*';
+  });
+  return { value: chars.join(''), count };
+}
+
+/** Deep-masks a JSON value. Integers that look like card numbers become masked strings. */
+export function maskCardNumbers<T>(value: T): MaskResult<T> {
+  let count = 0;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const r = maskCardNumbersInText(v);
+      count += r.count;
+      return r.value;
+    }
+    if (typeof v === 'number') {
+      if (!Number.isInteger(v) || Math.abs(v) < 1e12) return v;
+      const r = maskCardNumbersInText(String(Math.abs(v)));
+      if (r.count === 0) return v;
+      count += r.count;
+      return r.value;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, child] of Object.entries(v)) out[k] = walk(child);
+      return out;
+    }
+    return v;
+  };
+  const masked = walk(value) as T;
+  return { value: masked, count };
+}

@@ -1,0 +1,222 @@
+import { TASK_LIFECYCLE_RANK, type TaskEventBody } from '@cxfold/contracts';
+import { sortEvents, uniqueById } from '../order';
+import type { FoldedInteraction, InteractionRecord, SegmentRecord, TaskEventEnvelope } from './types';
+import { splitVariables, mergeVariables } from './variables';
+import { classifyClose, transferKind } from './reasons';
+
+const TEXT_PREVIEW_CHARS = 80;
+
+/** Two deliveries that describe the same state change (same type, time, agent, queue, reason, EWT). */
+function semanticKey(e: TaskEventEnvelope): string {
+  const b = e.body;
+  return [e.type, e.at, b.agent?.id ?? '', b.queue?.id ?? '', b.reason ?? '', b.ewt ?? '', b.dispositionCode ?? ''].join('|');
+}
+
+/**
+ * Folds every event of one task (one interaction) into its record and legs.
+ * Pure: the same set of events gives the same result in any order, duplicated or not.
+ */
+export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInteraction {
+  const events = sortEvents(uniqueById(input), (e) => TASK_LIFECYCLE_RANK[e.type]);
+  const first = events[0];
+  if (!first) throw new RangeError('foldInteraction needs at least one event');
+
+  const segments: SegmentRecord[] = [];
+  let open: SegmentRecord | null = null;
+  const seenSemantic = new Set<string>();
+  let variables: Record<string, unknown> = {};
+
+  const rec: InteractionRecord = {
+    id: first.body.taskId,
+    channel: null,
+    direction: 'inbound',
+    origin: null,
+    destination: null,
+    customerName: null,
+    scriptSelector: null,
+    status: 'new',
+    createdAt: first.at,
+    createdInferred: true,
+    firstQueuedAt: null,
+    firstRoutedAt: null,
+    closedAt: null,
+    lastQueueId: null,
+    lastQueueName: null,
+    lastAgentId: null,
+    lastAgentName: null,
+    dispositionCode: null,
+    dispositionName: null,
+    closeReason: null,
+    abandoned: false,
+    transferCount: 0,
+    totalMs: null,
+    selfServiceMs: null,
+    queueMs: 0,
+    handleMs: 0,
+    ewtFirst: null,
+    ewtLast: null,
+    callVariables: {},
+    eccVariables: {},
+    extensionVariables: {},
+    conversationId: null,
+    chatThreadId: null,
+    textPreview: null,
+    lastEventAt: first.at,
+    eventCount: events.length,
+  };
+
+  const openLeg = (type: SegmentRecord['type'], startType: string, at: number, body: TaskEventBody, queue?: { id: string; name?: string | undefined } | null) => {
+    const q = queue === undefined ? body.queue : queue;
+    open = {
+      number: segments.length,
+      type,
+      startType,
+      endType: null,
+      queueId: q?.id ?? null,
+      queueName: q?.name ?? null,
+      agentId: type === 'agent' ? (body.agent?.id ?? null) : null,
+      agentName: type === 'agent' ? (body.agent?.name ?? null) : null,
+      startedAt: at,
+      endedAt: null,
+      durationMs: null,
+      cancelled: false,
+    };
+    segments.push(open);
+    return open;
+  };
+  const closeLeg = (endType: string, at: number, cancelled = false) => {
+    if (!open) return null;
+    const leg: SegmentRecord = open;
+    leg.endType = endType;
+    leg.endedAt = Math.max(at, leg.startedAt);
+    leg.durationMs = leg.endedAt - leg.startedAt;
+    leg.cancelled = cancelled;
+    open = null;
+    return leg;
+  };
+
+  for (const e of events) {
+    const b = e.body;
+    rec.lastEventAt = Math.max(rec.lastEventAt, e.at);
+    takeDescriptiveFields(rec, b);
+    if (b.variables) variables = mergeVariables(variables, b.variables);
+
+    const key = semanticKey(e);
+    if (seenSemantic.has(key)) continue;
+    seenSemantic.add(key);
+    // CLOSED is terminal: later deliveries still count and describe, but change no state.
+    if (rec.status === 'closed') continue;
+
+    if (b.queue) {
+      rec.lastQueueId = b.queue.id;
+      rec.lastQueueName = b.queue.name ?? rec.lastQueueName;
+    }
+    const current = open as SegmentRecord | null;
+    switch (e.type) {
+      case 'CREATED':
+        if (rec.createdInferred) {
+          rec.createdAt = e.at;
+          rec.createdInferred = false;
+        }
+        break;
+      case 'QUEUED': {
+        if (b.ewt !== undefined && b.ewt >= 0) {
+          rec.ewtFirst ??= b.ewt;
+          rec.ewtLast = b.ewt;
+        }
+        rec.firstQueuedAt ??= e.at;
+        if (current?.type === 'queue') {
+          if (b.queue && current.queueId && b.queue.id !== current.queueId) {
+            closeLeg('requeued', e.at);
+            openLeg('queue', 'requeued', e.at, b);
+          } else if (b.queue && !current.queueId) {
+            current.queueId = b.queue.id;
+            current.queueName = b.queue.name ?? null;
+          }
+        } else {
+          if (current) closeLeg('requeued', e.at);
+          openLeg('queue', current ? 'requeued' : 'queued', e.at, b);
+        }
+        rec.status = 'queued';
+        break;
+      }
+      case 'ROUTED': {
+        rec.firstRoutedAt ??= e.at;
+        if (b.agent) {
+          rec.lastAgentId = b.agent.id;
+          rec.lastAgentName = b.agent.name ?? null;
+        }
+        if (current?.type === 'agent' && current.agentId === (b.agent?.id ?? null)) break;
+        let queue: { id: string; name?: string | undefined } | null = b.queue ?? null;
+        if (current?.type === 'queue') {
+          queue ??= current.queueId ? { id: current.queueId, name: current.queueName ?? undefined } : null;
+          closeLeg('routed', e.at);
+        } else if (current) {
+          closeLeg('rerouted', e.at);
+        }
+        openLeg('agent', 'routed', e.at, b, queue);
+        rec.status = 'active';
+        break;
+      }
+      case 'TRANSFERRED': {
+        const kind = `transferred:${transferKind(b.reason)}`;
+        closeLeg(kind, e.at);
+        rec.transferCount++;
+        // The flow re-creates the task with the same taskId: the customer waits again from now.
+        openLeg('queue', kind, e.at, b, null);
+        rec.status = 'queued';
+        break;
+      }
+      case 'CLOSED': {
+        const reason = classifyClose(b.reason);
+        rec.closedAt = e.at;
+        rec.status = 'closed';
+        rec.closeReason = reason;
+        if (b.dispositionCode !== undefined) rec.dispositionCode = String(b.dispositionCode);
+        if (b.dispositionName !== undefined) rec.dispositionName = b.dispositionName;
+        if (current?.type === 'queue') {
+          if (reason === 'customer') {
+            closeLeg('abandoned', e.at, true);
+            rec.abandoned = true;
+          } else if (reason === 'media_switch') closeLeg('cancelled', e.at, true);
+          else if (reason === 'system') closeLeg('failed', e.at);
+          else closeLeg('closed', e.at);
+        } else if (current) {
+          closeLeg('closed', e.at);
+        }
+        break;
+      }
+    }
+  }
+
+  const split = splitVariables(variables);
+  rec.callVariables = split.call;
+  rec.eccVariables = split.ecc;
+  rec.extensionVariables = split.extension;
+  rec.customerName ??= stringOrNull(split.ecc.user_DR_CustomerName);
+  rec.conversationId = stringOrNull(split.ecc.user_DR_MediaResourceID);
+  rec.chatThreadId = stringOrNull(split.extension.ChatThreadID) ?? stringOrNull(split.extension.LiveChatThreadID);
+
+  for (const leg of segments) {
+    if (leg.durationMs === null) continue;
+    if (leg.type === 'queue') rec.queueMs += leg.durationMs;
+    else rec.handleMs += leg.durationMs;
+  }
+  if (rec.closedAt !== null) rec.totalMs = Math.max(0, rec.closedAt - rec.createdAt);
+  if (rec.firstQueuedAt !== null) rec.selfServiceMs = Math.max(0, rec.firstQueuedAt - rec.createdAt);
+  return { interaction: rec, segments };
+}
+
+function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {
+  if (b.mediaType) rec.channel ??= b.mediaType.toLowerCase();
+  if (b.direction) rec.direction = b.direction;
+  if (b.origin) rec.origin ??= b.origin;
+  if (b.destination) rec.destination ??= b.destination;
+  if (b.customerName) rec.customerName = b.customerName;
+  if (b.scriptSelector) rec.scriptSelector = b.scriptSelector;
+  if (b.text && rec.textPreview === null) rec.textPreview = b.text.slice(0, TEXT_PREVIEW_CHARS);
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}

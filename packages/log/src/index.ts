@@ -1,0 +1,34 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Header and field paths that may carry secrets: never written to a log line. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-hub-signature"]',
+  'req.headers["webhook-signature"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-hub-signature"]',
+  'headers["webhook-signature"]',
+  '*.webhookSecret',
+  '*.hubSecret',
+  '*.token',
+  '*.secret',
+];
+
+export interface LoggerOptions {
+  level: string;
+  pretty: boolean;
+  name: string;
+}
+
+/** One root logger per process; components take `logger.child({ component })`. */
+export function createLogger(opts: LoggerOptions): Logger {
+  return pino({
+    name: opts.name,
+    level: opts.level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...(opts.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
+  });
+}
