@@ -1,2 +1,2 @@
 export { loadEnv, EnvError } from './load-env';
-export { baseEnv, receiverEnv, workerEnv, serverEnv, type ReceiverEnv, type WorkerEnv, type ServerEnv, type BaseEnv } from './schemas';
+export { baseEnv, receiverFields, workerFields, receiverEnv, workerEnv, serverEnv, type ReceiverEnv, type WorkerEnv, type ServerEnv, type BaseEnv } from './schemas';

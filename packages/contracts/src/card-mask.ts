@@ -9,6 +9,18 @@ export interface MaskResult<T> {
 
 const CANDIDATE = /\d(?:[ -]?\d){12,}/g;
 
+/**
+ * Epoch-millisecond timestamps (2000–2089) are 13 digits and one in ten passes Luhn.
+ * No card scheme issues 13-digit numbers below 4, so a 13-digit number in this range is a time.
+ */
+const EPOCH_MS_MIN = 946_684_800_000;
+const EPOCH_MS_MAX = 3_786_912_000_000;
+function looksLikeEpochMs(digits: string): boolean {
+  if (digits.length !== 13) return false;
+  const n = Number(digits);
+  return n >= EPOCH_MS_MIN && n <= EPOCH_MS_MAX;
+}
+
 export function luhnValid(digits: string): boolean {
   let sum = 0;
   let double = false;
@@ -51,7 +63,8 @@ function maskRun(run: string): MaskResult<string> {
   while (start <= digits.length - 13) {
     let matched = 0;
     for (let len = Math.min(19, digits.length - start); len >= 13; len--) {
-      if (luhnValid(digits.slice(start, start + len))) {
+      const window = digits.slice(start, start + len);
+      if (!looksLikeEpochMs(window) && luhnValid(window)) {
         matched = len;
         break;
       }

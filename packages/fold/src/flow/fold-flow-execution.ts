@@ -24,10 +24,13 @@ export function foldFlowExecution(input: readonly FlowEventEnvelope[]): FoldedFl
   const stepsBySeq = new Map<number, FlowStepRecord>();
   let taskId: string | null = null;
   let lastEventAt = first.at;
+  // A redelivery under another event id (e.g. a batch re-sent with a new webhook-id) counts once.
+  const distinct = new Set<string>();
 
   for (const e of events) {
     lastEventAt = Math.max(lastEventAt, e.at);
     const b = e.body;
+    distinct.add([b.type, e.at, b.type === 'step.executed' ? b.seq : ''].join('|'));
     taskId ??= b.taskId ?? null;
     if (b.type === 'execution.started') started ??= b;
     else if (b.type === 'execution.ended') ended ??= { ...b, at: e.at };
@@ -72,7 +75,7 @@ export function foldFlowExecution(input: readonly FlowEventEnvelope[]): FoldedFl
     data: started?.data ?? null,
     actionData: ended?.actionData ?? null,
     lastEventAt,
-    eventCount: events.length,
+    eventCount: distinct.size,
   };
   return { execution, steps };
 }

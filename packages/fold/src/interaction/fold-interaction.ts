@@ -62,7 +62,8 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
     chatThreadId: null,
     textPreview: null,
     lastEventAt: first.at,
-    eventCount: events.length,
+    // Distinct events: a semantic duplicate (same change under another event id) counts once.
+    eventCount: 0,
   };
 
   const openLeg = (type: SegmentRecord['type'], startType: string, at: number, body: TaskEventBody, queue?: { id: string; name?: string | undefined } | null) => {
@@ -104,17 +105,21 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
     const key = semanticKey(e);
     if (seenSemantic.has(key)) continue;
     seenSemantic.add(key);
+    rec.eventCount = seenSemantic.size;
     // CLOSED is terminal: later deliveries still count and describe, but change no state.
     if (rec.status === 'closed') continue;
 
     if (b.queue) {
+      // A name only carries over while the queue stays the same.
+      if (b.queue.id !== rec.lastQueueId) rec.lastQueueName = null;
       rec.lastQueueId = b.queue.id;
       rec.lastQueueName = b.queue.name ?? rec.lastQueueName;
     }
     const current = open as SegmentRecord | null;
     switch (e.type) {
       case 'CREATED':
-        if (rec.createdInferred) {
+        // A CREATED after a transfer is the TRANSFERRED flow re-creating the task, not its start.
+        if (rec.createdInferred && rec.transferCount === 0) {
           rec.createdAt = e.at;
           rec.createdInferred = false;
         }

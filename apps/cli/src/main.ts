@@ -1,0 +1,49 @@
+import { baseEnv, loadEnv } from '@cxfold/config';
+import { createDbClient, migrate } from '@cxfold/db';
+import { UsageError } from './args';
+import { tenantsCommand } from './tenants';
+
+const HELP = `cxfold: operate a cxfold installation
+
+usage: npm run cxfold -- <command> [args]
+
+commands:
+  migrate                       apply database migrations
+  tenants add <slug> [--timezone Area/City] [--json]
+  tenants list [--json]
+  tenants rotate-secret <slug> --kind webhook|hub|token [--grace-seconds N] [--json]
+  tenants set-timezone <slug> <Area/City>
+
+Environment: DATABASE_URL (see docs/configuration.md).
+Exit codes: 0 ok, 1 failure, 2 usage error.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command ? 0 : 2;
+  }
+  const env = loadEnv(baseEnv);
+  if (command === 'migrate') {
+    await migrate(env.DATABASE_URL);
+    process.stdout.write('migrations applied\n');
+    return 0;
+  }
+  const db = createDbClient({ url: env.DATABASE_URL, poolSize: 2, applicationName: 'cxfold-cli' });
+  try {
+    if (command === 'tenants') return await tenantsCommand(db.db, rest);
+    throw new UsageError(`unknown command "${command}"`);
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((err: unknown) => {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`cxfold: ${err instanceof Error ? err.message : String(err)}\n${usage ? 'run with --help for usage\n' : ''}`);
+    process.exitCode = usage ? 2 : 1;
+  });

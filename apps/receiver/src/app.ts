@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Request, type Response, type NextFunction } from 'express';
+import type { Logger } from '@cxfold/log';
+import { hookRoutes, type HookRoutesOptions } from './routes';
+import { sendProblem } from './problem';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Carries a request id (the sender's x-request-id when sane) into logs, jobs and the response. */
+export function requestIds(req: Request, res: Response, next: NextFunction): void {
+  const offered = req.headers['x-request-id'];
+  const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader('x-request-id', id);
+  next();
+}
+
+/** One line per failed request; successful ones only at debug level, to keep the hot path quiet. */
+export function accessLog(logger: Logger) {
+  const log = logger.child({ component: 'http' });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const line = { requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms, outcome: res.locals.outcome };
+      if (res.statusCode >= 500) log.warn(line, 'request failed');
+      else if (res.statusCode >= 400) log.info(line, 'request rejected');
+      else log.debug(line, 'request');
+    });
+    next();
+  };
+}
+
+/** Turns exceptions into problem+json; never a stack trace in a response. */
+export function errorHandler(logger: Logger) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+    if (e.type === 'entity.too.large') {
+      sendProblem(res, { status: 413, title: 'Payload too large', detail: e.message });
+      return;
+    }
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+      sendProblem(res, { status: 415, title: 'Unsupported encoding', detail: e.message });
+      return;
+    }
+    if (e.type === 'request.aborted' || e.type === 'request.size.invalid') {
+      sendProblem(res, { status: 400, title: 'Bad request', detail: e.message });
+      return;
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+      sendProblem(res, { status: e.status, title: 'Bad request', detail: e.message });
+      return;
+    }
+    logger.error({ err, requestId: res.locals.requestId }, 'unhandled error');
+    sendProblem(res, { status: 500, title: 'Internal error', detail: `request ${String(res.locals.requestId)} failed; it was not stored` });
+  };
+}
+
+export interface ReceiverAppOptions extends HookRoutesOptions {
+  logger: Logger;
+  /** Extra routers mounted before the 404 handler (health, metrics, API in the all-in-one server). */
+  extraRoutes?: express.Router[];
+}
+
+export function createReceiverApp(opts: ReceiverAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestIds);
+  app.use(accessLog(opts.logger));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(hookRoutes(opts));
+  for (const r of opts.extraRoutes ?? []) app.use(r);
+  app.use((_req: Request, res: Response) => sendProblem(res, { status: 404, title: 'Not found' }));
+  app.use(errorHandler(opts.logger));
+  return app;
+}

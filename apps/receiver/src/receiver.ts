@@ -1,0 +1,65 @@
+import type { Server } from 'node:http';
+import type express from 'express';
+import type { ReceiverEnv } from '@cxfold/config';
+import type { Logger } from '@cxfold/log';
+import { createDbClient, RawEventWriter } from '@cxfold/db';
+import { createRedis, FoldQueue } from '@cxfold/queue';
+import { IngestEngine, TenantDirectory } from '@cxfold/ingest';
+import { withDeadline } from '@cxfold/runtime';
+import { createReceiverApp } from './app';
+
+export interface RunningReceiver {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Settings = Pick<
+  ReceiverEnv,
+  'DATABASE_URL' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'PG_POOL_SIZE' | 'PORT' | 'HOST' | 'BODY_LIMIT_BYTES' | 'TENANT_CACHE_MS' | 'SIGNATURE_TOLERANCE_S' | 'GROUP_COMMIT_MAX' | 'SHUTDOWN_TIMEOUT_MS'
+> & { JOB_ATTEMPTS?: number; JOB_BACKOFF_MS?: number };
+
+/** Wires config → clients → engine → HTTP server. Used by the receiver's main and the all-in-one server. */
+export async function startReceiver(env: Settings, logger: Logger, extraRoutes: express.Router[] = []): Promise<RunningReceiver> {
+  const db = createDbClient({ url: env.DATABASE_URL, poolSize: env.PG_POOL_SIZE, applicationName: 'cxfold-receiver' });
+  const redis = createRedis(env.REDIS_URL, 'producer');
+  redis.on('error', (err) => logger.warn({ err: err.message, component: 'redis' }, 'redis connection error'));
+  const queue = new FoldQueue(redis, env.QUEUE_PREFIX, { attempts: env.JOB_ATTEMPTS ?? 5, backoffMs: env.JOB_BACKOFF_MS ?? 1_000 });
+  const engine = new IngestEngine({
+    tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
+    writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX }),
+    queue,
+    logger,
+    signatureToleranceS: env.SIGNATURE_TOLERANCE_S,
+  });
+  const app = createReceiverApp({ engine, bodyLimitBytes: env.BODY_LIMIT_BYTES, logger, extraRoutes });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(env.PORT, env.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  logger.info({ port }, 'receiver listening');
+
+  return {
+    server,
+    port,
+    async close() {
+      // Stop accepting, let in-flight requests finish (their raw events commit), then close clients.
+      await withDeadline(
+        'http close',
+        env.SHUTDOWN_TIMEOUT_MS,
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+      ).catch((err: unknown) => {
+        logger.warn({ err }, 'closing remaining connections');
+        server.closeAllConnections();
+      });
+      await queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { loadEnv, serverEnv } from '@cxfold/config';
+import { createLogger } from '@cxfold/log';
+import { handleShutdown } from '@cxfold/runtime';
+import { startReceiver } from '@cxfold/receiver';
+import { startWorker } from '@cxfold/worker';
+
+/** Small installs: receiver and worker in one process on one port (PORT, default 3000). */
+async function main() {
+  const env = loadEnv(serverEnv);
+  const logger = createLogger({ name: 'cxfold', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+  const worker = await startWorker(env, logger);
+  const receiver = await startReceiver(env, logger);
+  handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+    await receiver.close();
+    await worker.close();
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cxfold failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

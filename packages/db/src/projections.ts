@@ -1,0 +1,256 @@
+import type { FoldedFlowExecution, FoldedInteraction } from '@cxfold/fold';
+import type postgres from 'postgres';
+
+/** A transaction handle from postgres.js `sql.begin`. */
+export type Tx = postgres.TransactionSql;
+
+export type EventKind = 'task' | 'flow';
+
+export interface SubjectKey {
+  tenant: string;
+  kind: EventKind;
+  subjectId: string;
+}
+
+export interface StoredEvent {
+  id: number;
+  tenant: string;
+  kind: EventKind;
+  eventId: string;
+  eventType: string;
+  subjectId: string;
+  occurredAtMs: number;
+  payload: unknown;
+}
+
+export const subjectKeyString = (k: SubjectKey) => `${k.tenant}\u0001${k.kind}\u0001${k.subjectId}`;
+
+/**
+ * Serialises folds of the same record across workers: one transaction-scoped advisory lock
+ * per subject, taken in a fixed order so two batches never deadlock.
+ */
+export async function lockSubjects(tx: Tx, keys: SubjectKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx`
+    select pg_advisory_xact_lock(h)
+    from (select distinct hashtextextended(k, 0) as h from unnest(${tx.array(keys.map(subjectKeyString))}::text[]) as k) s
+    order by h`;
+}
+
+export async function loadSubjectEvents(tx: Tx, keys: SubjectKey[]): Promise<StoredEvent[]> {
+  if (keys.length === 0) return [];
+  const rows = await tx<{ id: string; tenant: string; kind: EventKind; event_id: string; event_type: string; subject_id: string; occurred_ms: string; payload: unknown }[]>`
+    select r.id, r.tenant, r.kind, r.event_id, r.event_type, r.subject_id,
+           (extract(epoch from r.occurred_at) * 1000)::bigint as occurred_ms, r.payload
+    from unnest(${tx.array(keys.map((k) => k.tenant))}::text[], ${tx.array(keys.map((k) => k.kind))}::text[], ${tx.array(keys.map((k) => k.subjectId))}::text[]) as u(t, k, s)
+    join raw_events r on r.tenant = u.t and r.kind = u.k and r.subject_id = u.s
+    where r.dead_lettered_at is null
+    order by r.id`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    tenant: r.tenant,
+    kind: r.kind,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    subjectId: r.subject_id,
+    occurredAtMs: Number(r.occurred_ms),
+    payload: r.payload,
+  }));
+}
+
+// ISO strings and JSON text, not Date objects or tx.json: drizzle's postgres-js driver replaces
+// the client's date and json serializers with pass-throughs.
+const iso = (ms: number) => new Date(ms).toISOString();
+const date = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export async function writeInteractions(tx: Tx, folded: { tenant: string; result: FoldedInteraction }[]): Promise<void> {
+  if (folded.length === 0) return;
+  const rows = folded.map(({ tenant, result: { interaction: i } }) => ({
+    tenant,
+    id: i.id,
+    channel: i.channel,
+    direction: i.direction,
+    origin: i.origin,
+    destination: i.destination,
+    customer_name: i.customerName,
+    script_selector: i.scriptSelector,
+    status: i.status,
+    created_at: iso(i.createdAt),
+    created_inferred: i.createdInferred,
+    first_queued_at: date(i.firstQueuedAt),
+    first_routed_at: date(i.firstRoutedAt),
+    closed_at: date(i.closedAt),
+    last_queue_id: i.lastQueueId,
+    last_queue_name: i.lastQueueName,
+    last_agent_id: i.lastAgentId,
+    last_agent_name: i.lastAgentName,
+    disposition_code: i.dispositionCode,
+    disposition_name: i.dispositionName,
+    close_reason: i.closeReason,
+    abandoned: i.abandoned,
+    transfer_count: i.transferCount,
+    total_ms: i.totalMs,
+    self_service_ms: i.selfServiceMs,
+    queue_ms: i.queueMs,
+    handle_ms: i.handleMs,
+    ewt_first: i.ewtFirst,
+    ewt_last: i.ewtLast,
+    call_variables: JSON.stringify(i.callVariables),
+    ecc_variables: JSON.stringify(i.eccVariables),
+    extension_variables: JSON.stringify(i.extensionVariables),
+    conversation_id: i.conversationId,
+    chat_thread_id: i.chatThreadId,
+    text_preview: i.textPreview,
+    last_event_at: iso(i.lastEventAt),
+    event_count: i.eventCount,
+    updated_at: iso(Date.now()),
+  }));
+  const columns = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
+  await tx`
+    insert into interactions ${tx(rows, columns)}
+    on conflict (tenant, id) do update set ${tx.unsafe(excludedSet(columns, ['tenant', 'id']))}`;
+
+  const keys = folded.map((f) => f.result.interaction.id);
+  await tx`
+    delete from segments s using unnest(${tx.array(folded.map((f) => f.tenant))}::text[], ${tx.array(keys)}::text[]) as u(t, i)
+    where s.tenant = u.t and s.interaction_id = u.i`;
+  const segmentRows = folded.flatMap(({ tenant, result }) =>
+    result.segments.map((s) => ({
+      tenant,
+      interaction_id: result.interaction.id,
+      number: s.number,
+      type: s.type,
+      start_type: s.startType,
+      end_type: s.endType,
+      queue_id: s.queueId,
+      queue_name: s.queueName,
+      agent_id: s.agentId,
+      agent_name: s.agentName,
+      started_at: iso(s.startedAt),
+      ended_at: date(s.endedAt),
+      duration_ms: s.durationMs,
+      cancelled: s.cancelled,
+    })),
+  );
+  for (const chunk of chunks(segmentRows, 1000)) await tx`insert into segments ${tx(chunk)}`;
+}
+
+export async function writeFlowExecutions(tx: Tx, folded: { tenant: string; result: FoldedFlowExecution }[]): Promise<void> {
+  if (folded.length === 0) return;
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const rows = folded.map(({ tenant, result: { execution: x } }) => ({
+    tenant,
+    id: x.id,
+    interaction_id: x.interactionId,
+    flow_id: x.flowId,
+    flow_name: x.flowName,
+    flow_version_id: x.flowVersionId,
+    version: x.version,
+    tag: x.tag,
+    from: x.from,
+    to: x.to,
+    entry_point: x.entryPoint,
+    channel: x.channel,
+    trigger: x.trigger,
+    started_at: iso(x.startedAt),
+    start_inferred: x.startInferred,
+    ended_at: date(x.endedAt),
+    duration_ms: x.durationMs,
+    status: x.status,
+    end_reason: x.endReason,
+    last_step_name: x.lastStepName,
+    last_step_type: x.lastStepType,
+    current_step_name: x.currentStepName,
+    current_step_type: x.currentStepType,
+    current_step_node_id: x.currentStepNodeId,
+    step_count: x.stepCount,
+    error_count: x.errorCount,
+    http_error_count: x.httpErrorCount,
+    variables_category: x.variablesCategory,
+    variables_sub_category: x.variablesSubCategory,
+    data: json(x.data),
+    action_data: json(x.actionData),
+    last_event_at: iso(x.lastEventAt),
+    event_count: x.eventCount,
+    updated_at: iso(Date.now()),
+  }));
+  const columns = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
+  await tx`
+    insert into flow_executions ${tx(rows, columns)}
+    on conflict (tenant, id) do update set ${tx.unsafe(excludedSet(columns, ['tenant', 'id']))}`;
+
+  await tx`
+    delete from flow_steps s using unnest(${tx.array(folded.map((f) => f.tenant))}::text[], ${tx.array(folded.map((f) => f.result.execution.id))}::text[]) as u(t, x)
+    where s.tenant = u.t and s.execution_id = u.x`;
+  const stepRows = folded.flatMap(({ tenant, result }) =>
+    result.steps.map((s) => ({
+      tenant,
+      execution_id: result.execution.id,
+      seq: s.seq,
+      node_id: s.nodeId,
+      type: s.type,
+      name: s.name,
+      started_at: iso(s.startedAt),
+      ended_at: date(s.endedAt),
+      duration_ms: s.durationMs,
+      result: s.result,
+      http_status: s.httpStatus,
+      http_method: s.httpMethod,
+      url: s.url,
+      error_code: s.errorCode,
+      error_message: s.errorMessage,
+      settings: json(s.settings),
+      values_before: json(s.valuesBefore),
+      values_after: json(s.valuesAfter),
+      raw: JSON.stringify(s.raw),
+    })),
+  );
+  for (const chunk of chunks(stepRows, 500)) await tx`insert into flow_steps ${tx(chunk)}`;
+}
+
+export async function markFolded(tx: Tx, rawEventIds: number[]): Promise<void> {
+  if (rawEventIds.length === 0) return;
+  await tx`
+    update raw_events set folded_at = now(), fold_attempts = fold_attempts + 1
+    where id = any(${tx.array(rawEventIds)}::bigint[]) and folded_at is null`;
+}
+
+export interface DeadLetterInput {
+  rawEventId: number;
+  error: string;
+  errorCode: string | null;
+  attempts: number;
+}
+
+/** Records events the worker gives up on; the raw event is flagged so the sweeper leaves it alone. */
+export async function recordDeadLetters(sql: postgres.Sql | Tx, entries: DeadLetterInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql`
+    with marked as (
+      update raw_events r set dead_lettered_at = now()
+      from unnest(${sql.array(entries.map((e) => e.rawEventId))}::bigint[]) as u(id)
+      where r.id = u.id and r.folded_at is null
+      returning r.id, r.tenant, r.event_id, r.kind, r.event_type
+    )
+    insert into dead_letters (raw_event_id, tenant, event_id, kind, event_type, error, error_code, attempts)
+    select m.id, m.tenant, m.event_id, m.kind, m.event_type, u.error, nullif(u.code, ''), u.attempts
+    from marked m
+    join unnest(${sql.array(entries.map((e) => e.rawEventId))}::bigint[], ${sql.array(entries.map((e) => e.error.slice(0, 4000)))}::text[],
+                ${sql.array(entries.map((e) => e.errorCode ?? ''))}::text[], ${sql.array(entries.map((e) => e.attempts))}::int4[]) as u(id, error, code, attempts)
+      on u.id = m.id
+    on conflict (raw_event_id) do update set error = excluded.error, error_code = excluded.error_code,
+      attempts = excluded.attempts, created_at = now(), replayed_at = null`;
+}
+
+function excludedSet(columns: string[], keys: string[]): string {
+  return columns
+    .filter((c) => !keys.includes(c))
+    .map((c) => `"${c}" = excluded."${c}"`)
+    .join(', ');
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

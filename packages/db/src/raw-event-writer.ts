@@ -1,0 +1,117 @@
+import type { Sql } from './client';
+
+export interface RawEventInput {
+  tenant: string;
+  eventId: string;
+  kind: 'task' | 'flow';
+  eventType: string;
+  subjectId: string;
+  occurredAtMs: number;
+  payload: unknown;
+  maskCount: number;
+  requestId: string | null;
+}
+
+/** `rawEventId` is null for a duplicate: the event was stored by an earlier delivery. */
+export interface WriteOutcome {
+  rawEventId: number | null;
+  duplicate: boolean;
+}
+
+interface Pending {
+  items: RawEventInput[];
+  resolve(outcomes: WriteOutcome[]): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Group commit: concurrent requests are written by one multi-row insert, so durability
+ * costs one round trip (and one WAL flush) per batch instead of one per event.
+ * While a flush is in flight new writes gather; the next flush takes all of them.
+ */
+export class RawEventWriter {
+  private pending: Pending[] = [];
+  private pendingCount = 0;
+  private inFlight = 0;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly opts: { maxBatch: number; maxInFlight?: number } = { maxBatch: 500 },
+  ) {}
+
+  write(items: RawEventInput[]): Promise<WriteOutcome[]> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ items, resolve, reject });
+      this.pendingCount += items.length;
+      this.maybeFlush();
+    });
+  }
+
+  private maybeFlush(): void {
+    if (this.pending.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 2)) return;
+    const batch: Pending[] = [];
+    let size = 0;
+    while (this.pending.length > 0) {
+      const next = this.pending[0]!;
+      if (batch.length > 0 && size + next.items.length > this.opts.maxBatch) break;
+      batch.push(this.pending.shift()!);
+      size += next.items.length;
+    }
+    this.pendingCount -= size;
+    this.inFlight++;
+    this.flush(batch)
+      .catch(() => {})
+      .finally(() => {
+        this.inFlight--;
+        this.maybeFlush();
+      });
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    try {
+      const all = batch.flatMap((p) => p.items);
+      const inserted = await insertRawEvents(this.sql, all);
+      const claimed = new Set<string>();
+      for (const p of batch) {
+        p.resolve(
+          p.items.map((item) => {
+            const key = `${item.tenant}\u0001${item.eventId}`;
+            const id = inserted.get(key);
+            // Two deliveries of one id in the same batch: the first is new, the rest are duplicates.
+            if (id !== undefined && !claimed.has(key)) {
+              claimed.add(key);
+              return { rawEventId: id, duplicate: false };
+            }
+            return { rawEventId: null, duplicate: true };
+          }),
+        );
+      }
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+}
+
+/** One insert for many events; rows already present (same tenant + event id) are skipped. */
+export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise<Map<string, number>> {
+  if (items.length === 0) return new Map();
+  const rows = await sql<{ id: string; tenant: string; event_id: string }[]>`
+    insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload, masked, mask_count, request_id)
+    select t, e, k, ty, s, to_timestamp(o / 1000.0), p::jsonb, m > 0, m::int2, nullif(r, '')
+    from unnest(
+      ${sql.array(items.map((i) => i.tenant))}::text[],
+      ${sql.array(items.map((i) => i.eventId))}::text[],
+      ${sql.array(items.map((i) => i.kind))}::text[],
+      ${sql.array(items.map((i) => i.eventType))}::text[],
+      ${sql.array(items.map((i) => i.subjectId))}::text[],
+      ${sql.array(items.map((i) => i.occurredAtMs))}::float8[],
+      ${sql.array(items.map((i) => JSON.stringify(i.payload)))}::text[],
+      ${sql.array(items.map((i) => i.maskCount))}::int4[],
+      ${sql.array(items.map((i) => i.requestId ?? ''))}::text[]
+    ) as u(t, e, k, ty, s, o, p, m, r)
+    on conflict (tenant, event_id) do nothing
+    returning id, tenant, event_id`;
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(`${r.tenant}\u0001${r.event_id}`, Number(r.id));
+  return out;
+}

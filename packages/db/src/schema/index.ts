@@ -1,0 +1,4 @@
+export * from './tenants';
+export * from './raw-events';
+export * from './interactions';
+export * from './flows';

@@ -1,0 +1,173 @@
+import {
+  parseJsonBody,
+  validateTaskEvent,
+  validateFlowEvents,
+  maskCardNumbers,
+  eventIdFor,
+  batchItemEventId,
+  toEpochMs,
+  type FieldError,
+  type TaskEventType,
+} from '@cxfold/contracts';
+import type { RawEventInput, RawEventWriter } from '@cxfold/db';
+import type { FoldQueue, FoldJob } from '@cxfold/queue';
+import type { Logger } from '@cxfold/log';
+import { verifyRequest, type AuthHeaders } from './auth';
+import type { TenantDirectory } from './tenant-directory';
+
+export type IngestSource = { kind: 'task'; pathType: TaskEventType | null } | { kind: 'flow' };
+
+export interface IngestRequest {
+  tenant: string;
+  source: IngestSource;
+  rawBody: Buffer;
+  headers: AuthHeaders;
+  requestId: string;
+}
+
+export interface ItemResult {
+  id: string;
+  duplicate: boolean;
+}
+
+/**
+ * Every expected outcome of a delivery, each mapped to one HTTP status by the receiver:
+ * accepted 202, unknown_tenant 404, unauthorized 401, malformed 400, invalid 422, unavailable 503.
+ */
+export type IngestOutcome =
+  | { kind: 'accepted'; batch: boolean; results: ItemResult[]; masked: number }
+  | { kind: 'unknown_tenant' }
+  | { kind: 'unauthorized'; reason: string }
+  | { kind: 'malformed'; detail: string }
+  | { kind: 'invalid'; errors: FieldError[] }
+  | { kind: 'unavailable'; reason: string; retryAfterS: number };
+
+export interface IngestDeps {
+  tenants: TenantDirectory;
+  writer: RawEventWriter;
+  queue: FoldQueue;
+  logger: Logger;
+  signatureToleranceS: number;
+  now?: () => number;
+}
+
+/** Seconds a sender should wait before retrying when our storage is unavailable. */
+const RETRY_AFTER_S = 30;
+
+export class IngestEngine {
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.log = deps.logger.child({ component: 'ingest' });
+    this.now = deps.now ?? Date.now;
+  }
+
+  async ingest(req: IngestRequest): Promise<IngestOutcome> {
+    let tenant;
+    try {
+      tenant = await this.deps.tenants.get(req.tenant);
+    } catch (err) {
+      this.log.error({ err, requestId: req.requestId }, 'tenant lookup failed');
+      return { kind: 'unavailable', reason: 'storage unavailable', retryAfterS: RETRY_AFTER_S };
+    }
+    if (!tenant) return { kind: 'unknown_tenant' };
+
+    const nowMs = this.now();
+    const auth = verifyRequest(tenant, req.headers, req.rawBody, nowMs, this.deps.signatureToleranceS);
+    if (!auth.ok) return { kind: 'unauthorized', reason: auth.reason };
+
+    const parsed = parseJsonBody(req.rawBody);
+    if (!parsed.ok) {
+      if (parsed.status === 400) return { kind: 'malformed', detail: parsed.detail };
+      return { kind: 'invalid', errors: [{ path: parsed.path || '/', message: parsed.detail }] };
+    }
+
+    const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, parsed.value, nowMs);
+    if ('errors' in items) return { kind: 'invalid', errors: items.errors };
+
+    let outcomes;
+    try {
+      outcomes = await this.deps.writer.write(items.events);
+    } catch (err) {
+      this.log.error({ err, requestId: req.requestId, tenant: tenant.slug }, 'raw event insert failed');
+      return { kind: 'unavailable', reason: 'storage unavailable', retryAfterS: RETRY_AFTER_S };
+    }
+
+    const jobs: FoldJob[] = [];
+    outcomes.forEach((o, i) => {
+      const e = items.events[i]!;
+      if (o.rawEventId !== null) {
+        jobs.push({ rawEventId: o.rawEventId, tenant: e.tenant, kind: e.kind, subjectId: e.subjectId, eventId: e.eventId, requestId: req.requestId, receivedAtMs: nowMs });
+      }
+    });
+    this.enqueue(jobs, req.requestId);
+    const masked = items.events.reduce((n, e) => n + e.maskCount, 0);
+    return {
+      kind: 'accepted',
+      batch: items.batch,
+      masked,
+      results: outcomes.map((o, i) => ({ id: items.events[i]!.eventId, duplicate: o.duplicate })),
+    };
+  }
+
+  /**
+   * The event is durable once written; enqueueing is best effort. A lost job (Redis down or
+   * flushed) is found by the sweeper, so the sender's 202 never waits on Redis.
+   */
+  private enqueue(jobs: FoldJob[], requestId: string): void {
+    if (jobs.length === 0) return;
+    this.deps.queue.addMany(jobs).catch((err: unknown) => {
+      this.log.warn({ err, requestId, count: jobs.length }, 'enqueue failed; the sweeper will enqueue these events');
+    });
+  }
+
+  private toRawEvents(
+    tenant: string,
+    mask: boolean,
+    req: IngestRequest,
+    body: unknown,
+    nowMs: number,
+  ): { batch: boolean; events: RawEventInput[] } | { errors: FieldError[] } {
+    if (req.source.kind === 'task') {
+      const v = validateTaskEvent(body, req.source.pathType, nowMs);
+      if (!v.ok) return { errors: v.errors };
+      const { value, count } = mask ? maskCardNumbers(v.value.body) : { value: v.value.body, count: 0 };
+      // Store the normalised type so the worker need not consult the URL again.
+      const payload = { ...value, eventType: v.value.type };
+      return {
+        batch: false,
+        events: [
+          {
+            tenant,
+            eventId: eventIdFor(tenant, req.headers.webhookId, v.value.body.eventId, req.rawBody),
+            kind: 'task',
+            eventType: v.value.type,
+            subjectId: v.value.body.taskId,
+            occurredAtMs: toEpochMs(v.value.body.timestamp)!,
+            payload,
+            maskCount: count,
+            requestId: req.requestId,
+          },
+        ],
+      };
+    }
+    const v = validateFlowEvents(body, nowMs);
+    if (!v.ok) return { errors: v.errors };
+    const events = v.value.events.map((event, index): RawEventInput => {
+      const { value, count } = mask ? maskCardNumbers(event) : { value: event, count: 0 };
+      return {
+        tenant,
+        eventId: v.value.batch ? batchItemEventId(tenant, req.headers.webhookId, event, index) : eventIdFor(tenant, req.headers.webhookId, event.eventId, req.rawBody),
+        kind: 'flow',
+        eventType: event.type,
+        subjectId: event.executionId,
+        occurredAtMs: toEpochMs(event.timestamp)!,
+        payload: value,
+        maskCount: count,
+        requestId: req.requestId,
+      };
+    });
+    return { batch: v.value.batch, events };
+  }
+}

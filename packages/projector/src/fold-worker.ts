@@ -1,0 +1,75 @@
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { recordDeadLetters, type Sql } from '@cxfold/db';
+import { QUEUES, foldJobSchema, type FoldJob } from '@cxfold/queue';
+import type { Logger } from '@cxfold/log';
+import { FoldBatcher, type BatchStats, type JobOutcome } from './batcher';
+
+export interface FoldWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  sql: Sql;
+  logger: Logger;
+  concurrency: number;
+  batchSize: number;
+  batchWaitMs: number;
+  onBatch?: (stats: BatchStats) => void;
+  onFolded?: (job: FoldJob, outcome: JobOutcome) => void;
+}
+
+export interface FoldWorker {
+  worker: Worker<FoldJob>;
+  batcher: FoldBatcher;
+  /** Stops taking jobs, finishes the batch in hand, closes the BullMQ worker. */
+  close(): Promise<void>;
+}
+
+/**
+ * The BullMQ side of folding. Each job is checked against the job catalog, parked in the
+ * batcher, and resolved when its batch commits. On the last attempt a failing event is
+ * written to dead_letters, so it is never dropped.
+ */
+export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
+  const log = opts.logger.child({ component: 'fold-worker' });
+  const batcher = new FoldBatcher(opts.sql, log, { batchSize: opts.batchSize, waitMs: opts.batchWaitMs, onBatch: opts.onBatch });
+
+  const process = async (job: Job<FoldJob>) => {
+    const parsed = foldJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid fold job payload: ${parsed.error.message}`);
+    const data = parsed.data;
+    const attempt = job.attemptsMade + 1;
+    try {
+      const outcome = await batcher.submit(data, attempt);
+      if (outcome.kind === 'poisoned') log.warn({ jobId: job.id, requestId: data.requestId, eventId: data.eventId, reason: outcome.reason }, 'event dead-lettered: fails the contract');
+      opts.onFolded?.(data, outcome);
+      return outcome.kind;
+    } catch (err) {
+      const maxAttempts = job.opts.attempts ?? 1;
+      if (attempt < maxAttempts) throw err;
+      // Last attempt: keep the event, with the reason, where an operator can replay it.
+      const message = err instanceof Error ? err.message : String(err);
+      await recordDeadLetters(opts.sql, [{ rawEventId: data.rawEventId, error: message, errorCode: (err as { code?: string }).code ?? null, attempts: attempt }]);
+      log.error({ jobId: job.id, requestId: data.requestId, eventId: data.eventId, err }, 'event dead-lettered after last attempt');
+      opts.onFolded?.(data, { kind: 'poisoned', reason: message });
+      return 'dead_lettered';
+    }
+  };
+
+  const worker = new Worker<FoldJob>(QUEUES.fold, process, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency,
+    // A stalled job (worker killed mid-batch) runs again; folding is idempotent, so that is safe.
+    maxStalledCount: 5,
+  });
+  worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+
+  return {
+    worker,
+    batcher,
+    async close() {
+      await worker.close();
+      await batcher.drained();
+    },
+  };
+}

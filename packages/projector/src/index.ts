@@ -1,0 +1,5 @@
+export { createFoldWorker, type FoldWorker, type FoldWorkerOptions } from './fold-worker';
+export { FoldBatcher, type JobOutcome, type BatchStats } from './batcher';
+export { Sweeper, type SweeperOptions } from './sweeper';
+export { foldSubjects } from './fold-subjects';
+export { decodeTaskEvent, decodeFlowEvent, PoisonEventError } from './decode';

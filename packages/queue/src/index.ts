@@ -1,0 +1,3 @@
+export * from './jobs';
+export { createRedis } from './connection';
+export { FoldQueue } from './fold-queue';
