@@ -17,6 +17,7 @@ const shared = {
  * file clones it, so files stay isolated without truncating tables.
  */
 const config: Config = {
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,
@@ -30,7 +31,6 @@ const config: Config = {
       testMatch: ['<rootDir>/{apps,packages}/*/src/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -40,7 +40,9 @@ export function luhnValid(digits: string): boolean {
 export function maskCardNumbersInText(text: string): MaskResult<string> {
   if (text.length < 13) return { value: text, count: 0 };
   let count = 0;
-  const value = text.replace(CANDIDATE, (run) => {
+  const value = text.replace(CANDIDATE, (run: string, offset: number) => {
+    // "+4915112345678" is an E.164 phone number; no card number is written after a plus sign.
+    if (offset > 0 && text[offset - 1] === '+') return run;
     const masked = maskRun(run);
     count += masked.count;
     return masked.value;

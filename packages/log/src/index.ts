@@ -21,14 +21,17 @@ export interface LoggerOptions {
   level: string;
   pretty: boolean;
   name: string;
+  /** Where lines go; stdout by default. Tests pass a memory stream to inspect logs. */
+  destination?: pino.DestinationStream;
 }
 
 /** One root logger per process; components take `logger.child({ component })`. */
 export function createLogger(opts: LoggerOptions): Logger {
-  return pino({
+  const options: pino.LoggerOptions = {
     name: opts.name,
     level: opts.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    ...(opts.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
-  });
+    ...(opts.pretty && !opts.destination ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

@@ -1,0 +1,37 @@
+import { EARLIEST_EVENT_MS, FUTURE_SKEW_MS, checkTimestamp, toEpochMs } from './timestamps';
+
+const NOW = Date.UTC(2024, 5, 10, 12, 0, 0);
+
+describe('toEpochMs', () => {
+  it.each([
+    ['2024-06-10T12:00:00Z', NOW],
+    ['2024-06-10T12:00:00.123Z', NOW + 123],
+    ['2024-06-10T14:00:00+02:00', NOW],
+    ['2024-06-10T07:00:00-0500', NOW],
+    ['2024-06-10T12:00Z', NOW],
+    [NOW, NOW],
+  ])('reads %j', (input, expected) => {
+    expect(toEpochMs(input)).toBe(expected);
+  });
+
+  it.each([['2024-06-10T12:00:00'], ['2024-06-10'], ['10/06/2024 12:00'], ['2024-13-45T99:99:99Z'], [1.5], [Number.MAX_VALUE], [null], [undefined], [{}]])(
+    'rejects %j',
+    (input) => {
+      expect(toEpochMs(input)).toBeNull();
+    },
+  );
+});
+
+describe('checkTimestamp', () => {
+  it('accepts the window [2000-01-01, now + 24h]', () => {
+    expect(checkTimestamp(EARLIEST_EVENT_MS, NOW)).toBeNull();
+    expect(checkTimestamp(NOW + FUTURE_SKEW_MS, NOW)).toBeNull();
+    expect(checkTimestamp('2024-06-10T12:00:00Z', NOW)).toBeNull();
+  });
+
+  it('explains why a timestamp is unusable', () => {
+    expect(checkTimestamp(EARLIEST_EVENT_MS - 1, NOW)).toBe('is before 2000-01-01');
+    expect(checkTimestamp(NOW + FUTURE_SKEW_MS + 1, NOW)).toBe('is more than 24 hours in the future');
+    expect(checkTimestamp('yesterday', NOW)).toBe('must be an ISO-8601 date-time with zone or epoch milliseconds');
+  });
+});
