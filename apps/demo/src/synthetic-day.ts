@@ -130,20 +130,22 @@ class Rng {
   }
 }
 
-const HEX = '0123456789abcdef';
-const HEX_LETTERS = 'abcdef';
+const HEX_CODES = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+const DASH = 45;
 
 /**
- * Hex groups joined by dashes. Never more than six decimal digits in a row (dashes included),
- * so no id can look like a payment card number (13+ digits) to the masker.
+ * `prefix` then hex groups joined by dashes. Never more than six decimal digits in a row
+ * (dashes included), so no id can look like a payment card number (13+ digits) to the masker.
+ * Built from char codes in one go: a flat string, cheap to hash and serialize.
  */
-function hexId(rng: Rng, groups: readonly number[]): string {
-  let out = '';
+function hexId(rng: Rng, groups: readonly number[], prefix = ''): string {
+  const codes: number[] = [];
+  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
   let run = 0;
   let bits = 0;
   let left = 0;
   for (let g = 0; g < groups.length; g++) {
-    if (g > 0) out += '-';
+    if (g > 0) codes.push(DASH);
     const len = groups[g] as number;
     for (let i = 0; i < len; i++) {
       if (left === 0) {
@@ -155,13 +157,14 @@ function hexId(rng: Rng, groups: readonly number[]): string {
       left--;
       if (n < 10 && run >= 6) n = 10 + (n % 6);
       run = n < 10 ? run + 1 : 0;
-      out += n < 10 ? HEX.charAt(n) : HEX_LETTERS.charAt(n - 10);
+      codes.push(HEX_CODES[n] as number);
     }
   }
-  return out;
+  return String.fromCharCode(...codes);
 }
 
-const uuid = (rng: Rng) => hexId(rng, [8, 4, 4, 4, 12]);
+const UUID_GROUPS = [8, 4, 4, 4, 12] as const;
+const uuid = (rng: Rng, prefix = '') => hexId(rng, UUID_GROUPS, prefix);
 
 const PAD2: string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3: string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
@@ -536,7 +539,7 @@ class ExecBuilder {
       data: JsonObject;
       category?: readonly [string, string];
     },
-    public vars: JsonObject,
+    private vars: JsonObject,
   ) {
     this.taskId = info.taskId ?? null;
     this.exec = { id: uuid(g.rng), events: [], ended: false, lateStart: false };
@@ -568,8 +571,9 @@ class ExecBuilder {
     const g = this.g;
     const start = this.t + (o.gap ?? g.rng.int(2, 40));
     const end = start + Math.max(1, Math.round(durMs));
-    const before: JsonObject = { ...this.vars };
-    if (o.set) Object.assign(this.vars, o.set);
+    // Snapshots are never mutated, so consecutive steps share them (valuesAfter of one is valuesBefore of the next).
+    const before = this.vars;
+    if (o.set) this.vars = { ...this.vars, ...o.set };
     const body: JsonObject = { type: 'step.executed', executionId: this.exec.id, eventId: g.eventId('wxc'), timestamp: '' };
     if (this.taskId) body.taskId = this.taskId;
     body.seq = ++this.seq;
@@ -587,7 +591,7 @@ class ExecBuilder {
     }
     if (o.settings) body.settings = o.settings;
     body.valuesBefore = before;
-    body.valuesAfter = o.captured ? { ...this.vars, ...o.captured } : { ...this.vars };
+    body.valuesAfter = o.captured ? { ...this.vars, ...o.captured } : this.vars;
     this.exec.events.push({ body, at: end, startedAt: start, endedAt: end });
     this.t = end;
     return end;
@@ -681,7 +685,7 @@ class Generator {
   }
 
   eventId(prefix: string): string {
-    return `${prefix}-${uuid(this.rng)}`;
+    return uuid(this.rng, `${prefix}-`);
   }
 
   flow(name: string): FlowDef {

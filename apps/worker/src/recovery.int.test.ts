@@ -1,0 +1,111 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createTestEnv, startPipeline, sendSigned, eventually, startPrivateRedis, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
+import { QUEUES, foldJobId } from '@cxfold/queue';
+
+describe('dead letters', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    p = await startPipeline(env, { overrides: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '20' } });
+  });
+  afterAll(async () => {
+    await p.close();
+    await env.teardown();
+  });
+
+  test('a stored event that no longer fits the contract is dead-lettered, and its interaction still folds', async () => {
+    const at = (s: number) => new Date(Date.now() - 600_000 + s * 1000).toISOString();
+    expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { taskId: 'task-poison', timestamp: at(0), mediaType: 'sms' })).status).toBe(202);
+    // A row written by an older version (or by hand): same subject, payload the contract refuses.
+    const [poison] = await env.db.sql`
+      insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload)
+      values (${p.tenant.tenant}, 'evt-poison', 'task', 'QUEUED', 'task-poison', now(), ${JSON.stringify({ taskId: 'task-poison', timestamp: at(1), ewt: 'soon' })}::jsonb)
+      returning id`;
+    const queue = new Queue(QUEUES.fold, { connection: env.redis, prefix: env.queuePrefix });
+    await queue.add('fold', { rawEventId: Number(poison!.id), tenant: p.tenant.tenant, kind: 'task', subjectId: 'task-poison', eventId: 'evt-poison' }, { jobId: foldJobId(p.tenant.tenant, 'evt-poison'), attempts: 3 });
+    const [dl] = await eventually(async () => {
+      const rows = await env.db.sql`select * from dead_letters where event_id = 'evt-poison'`;
+      return rows.length ? rows : null;
+    });
+    expect(dl).toMatchObject({ tenant: p.tenant.tenant, kind: 'task', event_type: 'QUEUED', error_code: 'POISON_EVENT' });
+    expect(dl!.error).toContain('/ewt');
+    const [raw] = await env.db.sql`select folded_at, dead_lettered_at from raw_events where event_id = 'evt-poison'`;
+    expect(raw!.folded_at).toBeNull();
+    expect(raw!.dead_lettered_at).not.toBeNull();
+    const [row] = await env.db.sql`select status, event_count from interactions where id = 'task-poison'`;
+    expect(row).toEqual({ status: 'new', event_count: 1 });
+    await queue.close();
+  });
+
+  test('a job whose payload breaks the job catalog fails without retrying forever', async () => {
+    const queue = new Queue(QUEUES.fold, { connection: env.redis, prefix: env.queuePrefix });
+    const job = await queue.add('fold', { rawEventId: 'not-a-number' } as never, { jobId: 'bogus-job', attempts: 5 });
+    await eventually(async () => (await job.getState()) === 'failed');
+    const failed = await queue.getJob('bogus-job');
+    expect(failed!.attemptsMade).toBe(1);
+    expect(failed!.failedReason).toMatch(/invalid fold job payload/);
+    await queue.close();
+  });
+});
+
+describe('losing Redis', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    env = await createTestEnv({ redisUrl: redis.url });
+    p = await startPipeline(env, { overrides: { SWEEP_GRACE_MS: '500', SWEEP_INTERVAL_MS: '200' } });
+  });
+  afterAll(async () => {
+    await p.close();
+    await env.teardown();
+    await redis.stop();
+  });
+
+  test('FLUSHALL mid-run delays folding but loses nothing: the sweeper re-enqueues', async () => {
+    const t0 = Date.now() - 3_600_000;
+    const send = (i: number, type: string, s: number) =>
+      sendSigned(p.baseUrl, p.tenant, `tasks/${type}`, { taskId: `task-flush-${i}`, timestamp: new Date(t0 + i * 1000 + s * 1000).toISOString(), mediaType: 'chat', queue: { id: 'q1' }, agent: { id: 'a1' }, reason: 'agent' });
+    // Stop folding so jobs pile up in Redis, then wipe Redis under them.
+    await p.worker!.fold.worker.pause();
+    const accepted: string[] = [];
+    for (let i = 0; i < 60; i++) for (const [type, s] of [['created', 0], ['queued', 1], ['routed', 5], ['closed', 9]] as const) {
+      const r = await send(i, type, s);
+      expect(r.status).toBe(202);
+      accepted.push(r.body.id);
+    }
+    const flusher = new Redis(redis.url);
+    await flusher.flushall();
+    flusher.disconnect();
+    p.worker!.fold.worker.resume();
+    // More traffic after the flush, too.
+    for (let i = 60; i < 80; i++) for (const [type, s] of [['created', 0], ['closed', 9]] as const) expect((await send(i, type, s)).status).toBe(202);
+
+    await eventually(async () => {
+      const [r] = await env.db.sql`select count(*)::int as n from raw_events where folded_at is null`;
+      return r!.n === 0;
+    }, 30_000);
+    const [counts] = await env.db.sql`select count(*)::int as raw, count(distinct event_id)::int as ids from raw_events`;
+    expect(counts).toEqual({ raw: 280, ids: 280 });
+    const statuses = await env.db.sql`select status, count(*)::int as n from interactions group by status order by status`;
+    expect(statuses).toEqual([{ status: 'closed', n: 80 }]);
+    const ids = await env.db.sql`select event_id from raw_events where event_id = any(${env.db.sql.array(accepted)})`;
+    expect(ids).toHaveLength(accepted.length);
+  });
+
+  test('Redis down: the receiver still accepts (Postgres holds the event) and folding catches up when Redis returns', async () => {
+    await redis.kill();
+    const t0 = Date.now() - 1_800_000;
+    const r = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { taskId: 'task-redis-down', timestamp: new Date(t0).toISOString(), mediaType: 'sms' });
+    expect(r.status).toBe(202);
+    await redis.restart();
+    const row = await eventually(async () => {
+      const [x] = await env.db.sql`select status from interactions where id = 'task-redis-down'`;
+      return x;
+    }, 30_000);
+    expect(row).toEqual({ status: 'new' });
+  });
+});
