@@ -139,13 +139,20 @@ const DASH = 45;
  * Built from char codes in one go: a flat string, cheap to hash and serialize.
  */
 function hexId(rng: Rng, groups: readonly number[], prefix = ''): string {
-  const codes: number[] = [];
-  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
+  let total = prefix.length + groups.length - 1;
+  for (const g of groups) total += g;
+  let codes = SCRATCH.get(total);
+  if (!codes) {
+    codes = new Array<number>(total).fill(0);
+    SCRATCH.set(total, codes);
+  }
+  let k = 0;
+  for (; k < prefix.length; k++) codes[k] = prefix.charCodeAt(k);
   let run = 0;
   let bits = 0;
   let left = 0;
   for (let g = 0; g < groups.length; g++) {
-    if (g > 0) codes.push(DASH);
+    if (g > 0) codes[k++] = DASH;
     const len = groups[g] as number;
     for (let i = 0; i < len; i++) {
       if (left === 0) {
@@ -157,27 +164,30 @@ function hexId(rng: Rng, groups: readonly number[], prefix = ''): string {
       left--;
       if (n < 10 && run >= 6) n = 10 + (n % 6);
       run = n < 10 ? run + 1 : 0;
-      codes.push(HEX_CODES[n] as number);
+      codes[k++] = HEX_CODES[n] as number;
     }
   }
-  return String.fromCharCode(...codes);
+  return String.fromCharCode.apply(null, codes);
 }
+/** reusable char-code buffers by id length (the generator is synchronous) */
+const SCRATCH = new Map<number, number[]>();
 
 const UUID_GROUPS = [8, 4, 4, 4, 12] as const;
 const uuid = (rng: Rng, prefix = '') => hexId(rng, UUID_GROUPS, prefix);
 
-const PAD2: string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const PAD3: string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-
-/** ISO-8601 UTC with milliseconds; caches the date part (a day spans at most two UTC dates). */
+/**
+ * ISO-8601 UTC with milliseconds, as one flat string. Caches the date part (a day spans at
+ * most two UTC dates); much cheaper than Date#toISOString for hundreds of thousands of stamps.
+ */
 function isoFormatter(): (ms: number) => string {
+  const buf: number[] = new Array<number>(24).fill(48);
   let cachedDay = Number.NaN;
-  let prefix = '';
   return (ms: number) => {
     const day = Math.floor(ms / DAY_MS);
     if (day !== cachedDay) {
       cachedDay = day;
-      prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+      const date = new Date(day * DAY_MS).toISOString();
+      for (let i = 0; i < 11; i++) buf[i] = date.charCodeAt(i);
     }
     let r = ms - day * DAY_MS;
     const h = Math.floor(r / HOUR);
@@ -186,7 +196,20 @@ function isoFormatter(): (ms: number) => string {
     r -= m * MIN;
     const s = Math.floor(r / SEC);
     r -= s * SEC;
-    return `${prefix}${PAD2[h]}:${PAD2[m]}:${PAD2[s]}.${PAD3[r]}Z`;
+    buf[11] = 48 + Math.floor(h / 10);
+    buf[12] = 48 + (h % 10);
+    buf[13] = 58;
+    buf[14] = 48 + Math.floor(m / 10);
+    buf[15] = 48 + (m % 10);
+    buf[16] = 58;
+    buf[17] = 48 + Math.floor(s / 10);
+    buf[18] = 48 + (s % 10);
+    buf[19] = 46;
+    buf[20] = 48 + Math.floor(r / 100);
+    buf[21] = 48 + (Math.floor(r / 10) % 10);
+    buf[22] = 48 + (r % 10);
+    buf[23] = 90;
+    return String.fromCharCode.apply(null, buf);
   };
 }
 
@@ -384,6 +407,9 @@ const HTTP_ERRORS: Record<number, readonly [string, string]> = {
   503: ['SERVICE_UNAVAILABLE', 'Service temporarily unavailable'],
   504: ['GATEWAY_TIMEOUT', 'Upstream request timed out'],
 };
+const HTTP_HEADERS: JsonObject = { 'Content-Type': 'application/json', Authorization: '[redacted]' };
+/** ids inside a resolved URL; the node's settings show the URL template instead */
+const ID_IN_URL = /[0-9a-f]{6,}(?:-[0-9a-f]{4,})*/g;
 const HTTP_ERROR_STATUSES = [400, 401, 404, 409, 429, 500, 502, 503, 503, 504];
 
 const AGENT_DISPOSITIONS: readonly (readonly [number | string, string])[] = [
@@ -468,6 +494,8 @@ interface FlowDef {
   flowId: string;
   versions: readonly { versionId: string; version: string | number }[];
   nodes: Map<string, string>;
+  /** node configuration: constant per node, so shared by every step that ran the node */
+  settings: Map<string, JsonObject>;
 }
 
 interface StepOptions {
@@ -589,7 +617,14 @@ class ExecBuilder {
       body.httpStatus = o.http.status;
       if (o.http.error) body.error = o.http.error;
     }
-    if (o.settings) body.settings = o.settings;
+    if (o.settings) {
+      let settings = this.def.settings.get(name);
+      if (!settings) {
+        settings = o.settings;
+        this.def.settings.set(name, settings);
+      }
+      body.settings = settings;
+    }
     body.valuesBefore = before;
     body.valuesAfter = o.captured ? { ...this.vars, ...o.captured } : this.vars;
     this.exec.events.push({ body, at: end, startedAt: start, endedAt: end });
@@ -600,7 +635,7 @@ class ExecBuilder {
   /** An HTTP Request node; a failed call (4xx/5xx) is retried once and then succeeds, unless `fail`. */
   http(name: string, method: string, url: string, o: { ok?: number; result?: string; set?: JsonObject; errorRate?: number; fail?: number } = {}): number {
     const g = this.g;
-    const settings = (): JsonObject => ({ method, url, headers: { 'Content-Type': 'application/json', Authorization: '[redacted]' }, timeoutMs: 10_000, retries: 1 });
+    const settings = (): JsonObject => this.def.settings.get(name) ?? { method, url: url.replace(ID_IN_URL, '{id}'), headers: HTTP_HEADERS, timeoutMs: 10_000, retries: 1 };
     const failWith = (status: number) => {
       const [code, message] = HTTP_ERRORS[status] ?? ['HTTP_ERROR', 'Request failed'];
       const error: JsonObject = { code: g.rng.chance(0.3) ? status : code, message };
@@ -662,6 +697,9 @@ class Generator {
   readonly execs: FlowExec[] = [];
   readonly statusByTask = new Map<string, { channel: Channel; status: Status }>();
   cardNumbersTyped = 0;
+  /** force each seed case at least once (days of 40+ interactions) */
+  guaranteeCases = false;
+  private readonly cardKinds = new Set<'text' | 'voice'>();
 
   constructor(opts: SyntheticDayOptions) {
     this.rng = new Rng(opts.seed);
@@ -674,7 +712,7 @@ class Generator {
       const major = this.rng.int(2, 24);
       const versions = [{ versionId: uuid(this.rng), version: this.rng.chance(0.5) ? major : `v${major}` }];
       if (REPUBLISHED_AT_13.has(name)) versions.push({ versionId: uuid(this.rng), version: typeof versions[0]?.version === 'number' ? major + 1 : `v${major + 1}` });
-      this.flows.set(name, { name, flowId: uuid(this.rng), versions, nodes: new Map() });
+      this.flows.set(name, { name, flowId: uuid(this.rng), versions, nodes: new Map(), settings: new Map() });
     }
   }
 
@@ -816,7 +854,12 @@ class Generator {
   }
 
   maybeCard(channel: Channel): string | null {
-    if (channel === 'webcallback' || !this.rng.chance(CARD_RATE)) return null;
+    if (channel === 'webcallback') return null;
+    // A big enough day always has a card typed on a text channel and one keyed on the phone.
+    const kind = channel === 'voice' ? 'voice' : 'text';
+    const forced = this.guaranteeCases && !this.cardKinds.has(kind);
+    this.cardKinds.add(kind);
+    if (!forced && !this.rng.chance(CARD_RATE)) return null;
     return channel === 'voice' ? this.rng.pick(TYPED_CARDS_DIGITS) : this.rng.pick(TYPED_CARDS_TEXT);
   }
 
@@ -1015,7 +1058,7 @@ class Generator {
     let createdAt: number;
     let text: string | null = null;
     if (ch === 'voice') {
-      x.step('play_message', 'Welcome Prompt', rng.int(3_000, 9_000), { result: 'completed', settings: { prompt: task.customer.lang === 'es-US' ? 'welcome_es.wav' : 'welcome_en.wav', bargeIn: true } });
+      x.step('play_message', 'Welcome Prompt', rng.int(3_000, 9_000), { result: 'completed', settings: { prompt: 'welcome_$(language).wav', bargeIn: true } });
       x.step('menu', 'Main Menu', rng.int(4_000, 20_000), {
         result: IVR_OPTION[task.intent],
         set: { menuChoice: IVR_OPTION[task.intent] },
@@ -1033,7 +1076,7 @@ class Generator {
       if (lookup404) x.http('CRM Lookup', 'GET', `${CRM}/customers?account=${task.customer.account}`, { fail: 404 });
       else x.http('CRM Lookup', 'GET', `${CRM}/customers?account=${task.customer.account}`, { result: 'found', set: { customerFound: true } });
       x.step('evaluate', 'Set Call Variables', rng.int(3, 25), { result: 'success', set: { ScriptSelector: task.scriptSelector }, settings: { script: 'cv_1 = intent; cv_2 = account; cv_3 = language; cv_4 = tier' } });
-      createdAt = x.step('queue_contact', 'Queue to CCE', rng.int(150, 900), { result: 'queued', set: { TaskID: task.id }, settings: { node: 'CCE Create Task', scriptSelector: task.scriptSelector } });
+      createdAt = x.step('queue_contact', 'Queue to CCE', rng.int(150, 900), { result: 'queued', set: { TaskID: task.id }, settings: { node: 'CCE Create Task', scriptSelector: '$(ScriptSelector)' } });
     } else {
       if (TEXT_CHANNELS.has(ch)) text = this.firstText(task, card);
       if (card) this.cardNumbersTyped++;
@@ -1052,7 +1095,7 @@ class Generator {
       }
       x.step('evaluate', 'PCI Check', rng.int(3, 30), { result: card ? 'nonCompliant' : 'compliant', set: { isPCICompliance: !card, isPCIValidationDone: true } });
       if (card) x.step('play_message', 'PCI Warning', rng.int(100, 500), { result: 'sent', settings: { message: 'For your security, please do not share card numbers here.' } });
-      createdAt = x.step('queue_contact', 'CCE Create Task', rng.int(200, 1_200), { result: 'success', set: { ScriptSelector: task.scriptSelector, TaskID: task.id }, settings: { node: 'CCE Create Task', scriptSelector: task.scriptSelector } });
+      createdAt = x.step('queue_contact', 'CCE Create Task', rng.int(200, 1_200), { result: 'success', set: { ScriptSelector: task.scriptSelector, TaskID: task.id }, settings: { node: 'CCE Create Task', scriptSelector: '$(ScriptSelector)' } });
     }
     createdAt += rng.int(20, 300);
     if (ch !== 'voice') x.http('Update Conversation', 'PUT', `${ENGAGE}/conversations/${task.conversationId}`, { result: 'updated' });
@@ -1078,7 +1121,7 @@ class Generator {
     const stuck = rng.chance(STUCK_WEBHOOK_FLOW_RATE);
     let mark: number | null = null;
     const conv = `${ENGAGE}/conversations/${task.conversationId}`;
-    const notify = (stepName: string) => x.step('play_message', stepName, rng.int(80, 600), { result: 'sent', settings: { channel: task.channel } });
+    const notify = (stepName: string) => x.step('play_message', stepName, rng.int(80, 600), { result: 'sent', settings: { channel: '$(mediaType)', template: stepName } });
     switch (type) {
       case 'CREATED':
         x.step('evaluate', 'Extract Task Context', rng.int(3, 40), { result: 'success', set: { CreatedMessage: 'queued' } });
@@ -1243,7 +1286,7 @@ class Generator {
     x.step('menu', 'Callback Choice', rng.int(5_000, 40_000), { result: 'callback', set: { CallbackRequested: true } });
     const cancelled = x.http('CCE End Task', 'POST', `${DR_API}/tasks/${chat.id}/end`, { result: 'chatCancelled' });
     this.closed(chat, cancelled + rng.int(30, 400), 'customer requested web callback');
-    const cbCreated = x.step('queue_contact', 'CCE Create Task (Web Callback)', rng.int(200, 1_200), { result: 'success', set: { TaskID: cb.id }, settings: { node: 'CCE Create Task', mediaType: 'webcallback', scriptSelector: cb.scriptSelector } }) + rng.int(20, 300);
+    const cbCreated = x.step('queue_contact', 'CCE Create Task (Web Callback)', rng.int(200, 1_200), { result: 'success', set: { TaskID: cb.id }, settings: { node: 'CCE Create Task', mediaType: 'webcallback', scriptSelector: '$(ScriptSelector)' } }) + rng.int(20, 300);
     x.step('play_message', 'Callback Confirmation', rng.int(100, 500), { result: 'sent' });
     x.step('end_flow', 'End', rng.int(1, 5), { result: 'end' });
     x.end('completed', 'createInteraction');
@@ -1348,15 +1391,17 @@ class Generator {
     }
     for (const x of execs) {
       for (const e of x.events) {
+        // timestamp equals startedAt (execution.started) or endedAt (steps, execution.ended): one string serves both
         e.at += shift;
-        e.body.timestamp = iso(e.at);
+        const stamp = iso(e.at);
+        e.body.timestamp = stamp;
         if (e.startedAt !== undefined) {
           e.startedAt += shift;
-          e.body.startedAt = iso(e.startedAt);
+          e.body.startedAt = e.startedAt === e.at ? stamp : iso(e.startedAt);
         }
         if (e.endedAt !== undefined) {
           e.endedAt += shift;
-          e.body.endedAt = iso(e.endedAt);
+          e.body.endedAt = e.endedAt === e.at ? stamp : iso(e.endedAt);
         }
       }
       this.execs.push(x);
@@ -1475,7 +1520,8 @@ export function generateSyntheticDay(opts: SyntheticDayOptions): SyntheticDay {
   const rng = g.rng;
 
   // Every case at least once when the day is big enough, then the mix.
-  const plan: Scenario[] = target >= 40 ? SCENARIO_MIX.map(([s]) => s) : [];
+  g.guaranteeCases = target >= 40;
+  const plan: Scenario[] = g.guaranteeCases ? SCENARIO_MIX.map(([s]) => s) : [];
   let slots = plan.reduce((n, s) => n + (s === 'media_switch' ? 2 : 1), 0);
   while (slots < target) {
     let s = rng.weighted(SCENARIO_MIX);
@@ -1504,9 +1550,9 @@ export function generateSyntheticDay(opts: SyntheticDayOptions): SyntheticDay {
     byChannel[channel] = (byChannel[channel] ?? 0) + 1;
     byFinalStatus[status]++;
   }
-  const ids = new Set<string>();
-  for (const it of g.taskItems) ids.add(it.body.eventId as string);
-  for (const x of g.execs) for (const e of x.events) ids.add(e.body.eventId as string);
+  // Every generated event has its own random id (122 bits), so distinct ids = events generated.
+  let uniqueEvents = g.taskItems.length;
+  for (const x of g.execs) uniqueEvents += x.events.length;
 
   return {
     deliveries,
@@ -1517,7 +1563,7 @@ export function generateSyntheticDay(opts: SyntheticDayOptions): SyntheticDay {
       flowExecutions: g.execs.length,
       activeFlowExecutions: g.execs.filter((x) => !x.ended).length,
       cardNumbersTyped: g.cardNumbersTyped,
-      uniqueEvents: ids.size,
+      uniqueEvents,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createTestEnv, startPipeline, postJson, authHeaders, sendSigned, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { one, createTestEnv, startPipeline, postJson, authHeaders, sendSigned, type TestEnv, type TestPipeline } from '@cxfold/testkit';
 import { rotateSecret, setTenantAuthModes } from '@cxfold/db';
 import { signStandardWebhook, signHub } from '@cxfold/ingest';
 import { QUEUES } from '@cxfold/queue';
@@ -25,7 +25,7 @@ const body = () => ({ taskId: `task-auth-${++n}`, timestamp: new Date().toISOStr
 const url = () => `${p.baseUrl}/v1/hooks/${p.tenant.tenant}/tasks/created`;
 
 async function storedCount(): Promise<number> {
-  const [{ n: count }] = await env.db.sql`select count(*)::int as n from raw_events`;
+  const { n: count } = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
   return count;
 }
 async function queuedCount(): Promise<number> {

@@ -1,4 +1,4 @@
-import { createTestEnv, startPipeline, postJson, authHeaders, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { one, createTestEnv, startPipeline, postJson, authHeaders, type TestEnv, type TestPipeline } from '@cxfold/testkit';
 
 let env: TestEnv;
 let p: TestPipeline;
@@ -17,7 +17,7 @@ const hook = (path: string, tenant = p.tenant.tenant) => `${p.baseUrl}/v1/hooks/
 const signed = (text: string) => authHeaders(p.tenant, 'hub', text);
 
 async function rawCount(): Promise<number> {
-  const [{ n }] = await env.db.sql`select count(*)::int as n from raw_events`;
+  const { n } = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
   return n;
 }
 
@@ -88,9 +88,9 @@ test('404 unknown tenant, hostile slugs and unknown events', async () => {
 test('the published JSON Schemas are served and keep unknown fields allowed', async () => {
   const res = await fetch(`${p.baseUrl}/v1/schemas/taskEvent`);
   expect(res.status).toBe(200);
-  const schema = await res.json();
+  const schema = (await res.json()) as { required: string[]; additionalProperties?: unknown };
   expect(schema.required).toEqual(expect.arrayContaining(['taskId', 'timestamp']));
   expect(schema.additionalProperties).not.toBe(false);
-  const list = await (await fetch(`${p.baseUrl}/v1/schemas`)).json();
+  const list = (await (await fetch(`${p.baseUrl}/v1/schemas`)).json()) as { schemas: { name: string }[] };
   expect(list.schemas.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['taskEvent', 'flowEvent.step.executed']));
 });

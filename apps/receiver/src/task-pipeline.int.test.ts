@@ -1,4 +1,4 @@
-import { createTestEnv, startPipeline, sendSigned, eventually, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { one, createTestEnv, startPipeline, sendSigned, eventually, type TestEnv, type TestPipeline } from '@cxfold/testkit';
 
 let env: TestEnv;
 let p: TestPipeline;
@@ -88,7 +88,7 @@ test('every task event type, by path (any case) and by body eventType, folds int
     { number: 2, type: 'queue', start_type: 'transferred:rona', end_type: 'routed', queue_id: 'q-support', agent_id: null, duration_ms: 15_000, cancelled: false },
     { number: 3, type: 'agent', start_type: 'routed', end_type: 'closed', queue_id: 'q-support', agent_id: 'ag-2', duration_ms: 240_000, cancelled: false },
   ]);
-  const [{ unfolded }] = await env.db.sql`select count(*)::int as unfolded from raw_events where tenant = ${p.tenant.tenant} and folded_at is null`;
+  const { unfolded } = await one(env.db.sql<{ unfolded: number }[]>`select count(*)::int as unfolded from raw_events where tenant = ${p.tenant.tenant} and folded_at is null`);
   expect(unfolded).toBe(0);
 });
 
@@ -128,7 +128,7 @@ test('duplicates: the same webhook-id, eventId or body twice → 202 duplicate, 
   const burst = await Promise.all(Array.from({ length: 8 }, () => sendSigned(p.baseUrl, p.tenant, 'tasks/closed', { ...closed, eventId: 'evt-burst' })));
   expect(burst.filter((r) => r.body.duplicate === false)).toHaveLength(1);
 
-  const [{ n }] = await env.db.sql`select count(*)::int as n from raw_events where tenant = ${p.tenant.tenant} and subject_id = ${taskId}`;
+  const { n } = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where tenant = ${p.tenant.tenant} and subject_id = ${taskId}`);
   expect(n).toBe(4);
   const row = await eventually(async () => {
     const r = await interaction(taskId);

@@ -1,4 +1,4 @@
-export { createTestEnv, eventually, type TestEnv } from './test-env';
+export { createTestEnv, eventually, one, type TestEnv } from './test-env';
 export { startPipeline, pipelineSettings, type TestPipeline, type PipelineSettings } from './pipeline';
 export { authHeaders, postJson, sendSigned, type AuthStyle, type PostResult } from './http';
 export { withDatabase, dockerAvailable } from './services';

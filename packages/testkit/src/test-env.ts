@@ -62,3 +62,10 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** The single row a query must return (a count, a lookup); throws when there is none. */
+export async function one<T>(rows: Promise<readonly T[]>): Promise<T> {
+  const [row] = await rows;
+  if (row === undefined) throw new Error('query returned no row');
+  return row;
+}
