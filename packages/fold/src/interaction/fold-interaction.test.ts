@@ -819,3 +819,40 @@ describe('foldInteraction', () => {
     });
   });
 });
+
+describe('events stamped to the same second as a TRANSFERRED', () => {
+  const mk = (eventId: string, type: TaskEventEnvelope['type'], at: number, body: Partial<TaskEventEnvelope['body']> = {}): TaskEventEnvelope => ({
+    eventId,
+    type,
+    at,
+    body: { taskId: 'same-ms', timestamp: at, ...body },
+  });
+  const events = [
+    mk('e1', 'CREATED', 0),
+    mk('e2', 'QUEUED', 1_000, { queue: { id: 'q1' } }),
+    mk('e3', 'ROUTED', 5_000, { agent: { id: 'a1' }, queue: { id: 'q1' } }),
+    // Transfer, re-creation, queueing and the next routing all in the same second.
+    mk('e4', 'TRANSFERRED', 9_000, { agent: { id: 'a1' }, reason: 'agent_transfer' }),
+    mk('e5', 'CREATED', 9_000),
+    mk('e6', 'QUEUED', 9_000, { queue: { id: 'q2' } }),
+    mk('e7', 'ROUTED', 9_000, { agent: { id: 'a2' }, queue: { id: 'q2' } }),
+    mk('e8', 'CLOSED', 20_000, { agent: { id: 'a2' }, reason: 'agent' }),
+  ];
+
+  test('the re-created task’s events fold after the transfer, not before it', () => {
+    const { interaction, segments } = foldInteraction(events);
+    expect(segments.map((s) => [s.type, s.startType, s.endType, s.queueId, s.agentId, s.durationMs])).toEqual([
+      ['queue', 'queued', 'routed', 'q1', null, 4_000],
+      ['agent', 'routed', 'transferred:agent', 'q1', 'a1', 4_000],
+      ['queue', 'transferred:agent', 'routed', 'q2', null, 0],
+      ['agent', 'routed', 'closed', 'q2', 'a2', 11_000],
+    ]);
+    expect(interaction.transferCount).toBe(1);
+    expect(interaction.createdAt).toBe(0);
+  });
+
+  test('and the result does not depend on arrival order', () => {
+    const reversed = foldInteraction([...events].reverse());
+    expect(reversed).toEqual(foldInteraction(events));
+  });
+});

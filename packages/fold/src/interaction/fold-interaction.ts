@@ -17,7 +17,7 @@ function semanticKey(e: TaskEventEnvelope): string {
  * Pure: the same set of events gives the same result in any order, duplicated or not.
  */
 export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInteraction {
-  const events = sortEvents(uniqueById(input), (e) => TASK_LIFECYCLE_RANK[e.type]);
+  const events = causalOrder(sortEvents(uniqueById(input), (e) => TASK_LIFECYCLE_RANK[e.type]));
   const first = events[0];
   if (!first) throw new RangeError('foldInteraction needs at least one event');
 
@@ -210,6 +210,34 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
   if (rec.closedAt !== null) rec.totalMs = Math.max(0, rec.closedAt - rec.createdAt);
   if (rec.firstQueuedAt !== null) rec.selfServiceMs = Math.max(0, rec.firstQueuedAt - rec.createdAt);
   return { interaction: rec, segments };
+}
+
+/**
+ * Senders often stamp events to the second, so a TRANSFERRED and the CREATED / QUEUED /
+ * ROUTED of the re-created task can share a timestamp, and lifecycle rank would put the
+ * re-creation first. Those events are the task's next life: move them after the TRANSFERRED.
+ * A ROUTED of the transferring agent itself stays before (it is the routing being ended).
+ * Applied to the canonical sort, so the result is still independent of arrival order.
+ */
+function causalOrder(sorted: TaskEventEnvelope[]): TaskEventEnvelope[] {
+  const out = [...sorted];
+  for (let i = 0; i < out.length; i++) {
+    const transfer = out[i]!;
+    if (transfer.type !== 'TRANSFERRED') continue;
+    const transferAgent = transfer.body.agent?.id;
+    let first = i;
+    while (first > 0 && out[first - 1]!.at === transfer.at) first--;
+    const before: TaskEventEnvelope[] = [];
+    const after: TaskEventEnvelope[] = [];
+    for (const e of out.slice(first, i)) {
+      const nextLife = e.type === 'CREATED' || e.type === 'QUEUED' || (e.type === 'ROUTED' && transferAgent !== undefined && e.body.agent?.id !== transferAgent);
+      (nextLife ? after : before).push(e);
+    }
+    if (after.length === 0) continue;
+    out.splice(first, i - first + 1, ...before, transfer, ...after);
+    i = first + before.length;
+  }
+  return out;
 }
 
 function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {
