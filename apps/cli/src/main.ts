@@ -2,6 +2,7 @@ import { baseEnv, loadEnv } from '@cxfold/config';
 import { createDbClient, migrate } from '@cxfold/db';
 import { UsageError } from './args';
 import { tenantsCommand } from './tenants';
+import { apiKeysCommand } from './api-keys';
 
 const HELP = `cxfold: operate a cxfold installation
 
@@ -13,6 +14,9 @@ commands:
   tenants list [--json]
   tenants rotate-secret <slug> --kind webhook|hub|token [--grace-seconds N] [--json]
   tenants set-timezone <slug> <Area/City>
+  api-keys create --tenant <slug> --role admin|supervisor [--queues q1,q2] [--json]
+  api-keys list --tenant <slug> [--json]
+  api-keys revoke --tenant <slug> <key-id>
 
 Environment: DATABASE_URL (see docs/configuration.md).
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
@@ -32,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const db = createDbClient({ url: env.DATABASE_URL, poolSize: 2, applicationName: 'cxfold-cli' });
   try {
     if (command === 'tenants') return await tenantsCommand(db.db, rest);
+    if (command === 'api-keys') return await apiKeysCommand(db.db, rest);
     throw new UsageError(`unknown command "${command}"`);
   } finally {
     await db.close();

@@ -63,6 +63,11 @@ interface JsonObject {
   [key: string]: Json;
 }
 
+// Built-ins held in module scope: global lookups are slow inside vm contexts (jest), and this runs hot.
+const { floor, imul, log, max, min, round, trunc } = Math;
+const fromCharCode = String.fromCharCode;
+const assign = Object.assign;
+
 const SEC = 1000;
 const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
@@ -76,12 +81,12 @@ class Rng {
   private d: number;
 
   constructor(seed: number) {
-    let s = (Math.trunc(Number.isFinite(seed) ? seed : 0) ^ 0x2545f491) >>> 0;
+    let s = (trunc(Number.isFinite(seed) ? seed : 0) ^ 0x2545f491) >>> 0;
     const splitmix = () => {
       s = (s + 0x9e3779b9) >>> 0;
       let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      z = imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
     this.a = splitmix();
@@ -106,13 +111,13 @@ class Rng {
   }
   /** integer in [lo, hi] */
   int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
+    return lo + floor(this.next() * (hi - lo + 1));
   }
   chance(p: number): boolean {
     return this.next() < p;
   }
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)] as T;
+    return items[floor(this.next() * items.length)] as T;
   }
   weighted<T>(items: readonly (readonly [T, number])[]): T {
     let total = 0;
@@ -126,7 +131,7 @@ class Rng {
   }
   /** exponential with the given mean, rounded to whole ms */
   expo(mean: number): number {
-    return Math.round(-Math.log(1 - this.next()) * mean);
+    return round(-log(1 - this.next()) * mean);
   }
 }
 
@@ -167,7 +172,7 @@ function hexId(rng: Rng, groups: readonly number[], prefix = ''): string {
       codes[k++] = HEX_CODES[n] as number;
     }
   }
-  return String.fromCharCode.apply(null, codes);
+  return fromCharCode.apply(null, codes);
 }
 /** reusable char-code buffers by id length (the generator is synchronous) */
 const SCRATCH = new Map<number, number[]>();
@@ -183,33 +188,33 @@ function isoFormatter(): (ms: number) => string {
   const buf: number[] = new Array<number>(24).fill(48);
   let cachedDay = Number.NaN;
   return (ms: number) => {
-    const day = Math.floor(ms / DAY_MS);
+    const day = floor(ms / DAY_MS);
     if (day !== cachedDay) {
       cachedDay = day;
       const date = new Date(day * DAY_MS).toISOString();
       for (let i = 0; i < 11; i++) buf[i] = date.charCodeAt(i);
     }
     let r = ms - day * DAY_MS;
-    const h = Math.floor(r / HOUR);
+    const h = floor(r / HOUR);
     r -= h * HOUR;
-    const m = Math.floor(r / MIN);
+    const m = floor(r / MIN);
     r -= m * MIN;
-    const s = Math.floor(r / SEC);
+    const s = floor(r / SEC);
     r -= s * SEC;
-    buf[11] = 48 + Math.floor(h / 10);
+    buf[11] = 48 + floor(h / 10);
     buf[12] = 48 + (h % 10);
     buf[13] = 58;
-    buf[14] = 48 + Math.floor(m / 10);
+    buf[14] = 48 + floor(m / 10);
     buf[15] = 48 + (m % 10);
     buf[16] = 58;
-    buf[17] = 48 + Math.floor(s / 10);
+    buf[17] = 48 + floor(s / 10);
     buf[18] = 48 + (s % 10);
     buf[19] = 46;
-    buf[20] = 48 + Math.floor(r / 100);
-    buf[21] = 48 + (Math.floor(r / 10) % 10);
+    buf[20] = 48 + floor(r / 100);
+    buf[21] = 48 + (floor(r / 10) % 10);
     buf[22] = 48 + (r % 10);
     buf[23] = 90;
-    return String.fromCharCode.apply(null, buf);
+    return fromCharCode.apply(null, buf);
   };
 }
 
@@ -232,7 +237,7 @@ class IntradaySampler {
     for (let i = 0; i < BINS; i++) {
       const local = dayStart + (i + 0.5) * BIN_MS + tzOffsetMin * MIN;
       const hourFloat = ((((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR) - 0.5;
-      const h0 = Math.floor(hourFloat);
+      const h0 = floor(hourFloat);
       const frac = hourFloat - h0;
       const w0 = HOURLY_WEIGHT[(h0 + 24) % 24] as number;
       const w1 = HOURLY_WEIGHT[(h0 + 25) % 24] as number;
@@ -277,6 +282,14 @@ const CHANNEL_MIX: readonly (readonly [Channel, number])[] = [
   ['email', 11],
   ['whatsapp', 11],
   ['facebook', 8],
+];
+const OPEN_CHANNEL_MIX: readonly (readonly [Channel, number])[] = [
+  ['email', 30],
+  ['chat', 20],
+  ['sms', 15],
+  ['whatsapp', 15],
+  ['facebook', 10],
+  ['voice', 10],
 ];
 
 interface Queue {
@@ -408,8 +421,8 @@ const HTTP_ERRORS: Record<number, readonly [string, string]> = {
   504: ['GATEWAY_TIMEOUT', 'Upstream request timed out'],
 };
 const HTTP_HEADERS: JsonObject = { 'Content-Type': 'application/json', Authorization: '[redacted]' };
-/** ids inside a resolved URL; the node's settings show the URL template instead */
-const ID_IN_URL = /[0-9a-f]{6,}(?:-[0-9a-f]{4,})*/g;
+/** ids inside a resolved URL (path segments or query values with a digit); the node's settings show the template */
+const ID_IN_URL = /(?<=[/=])(?=[^/?&=]*\d)[^/?&=]{4,}/g;
 const HTTP_ERROR_STATUSES = [400, 401, 404, 409, 429, 500, 502, 503, 503, 504];
 
 const AGENT_DISPOSITIONS: readonly (readonly [number | string, string])[] = [
@@ -478,6 +491,7 @@ interface FlowEvt {
 
 interface FlowExec {
   id: string;
+  def: FlowDef;
   events: FlowEvt[];
   ended: boolean;
   /** deliver execution.started only after some of its steps */
@@ -526,7 +540,7 @@ type Scenario =
 
 /** Share of scenario draws; media_switch yields two tasks (chat + web callback). */
 const SCENARIO_MIX: readonly (readonly [Scenario, number])[] = [
-  ['normal', 62],
+  ['normal', 64.5],
   ['ewt_updates', 8],
   ['abandon_queue', 5],
   ['system_queue_fail', 1.5],
@@ -536,8 +550,8 @@ const SCENARIO_MIX: readonly (readonly [Scenario, number])[] = [
   ['agent_transfer', 4],
   ['media_switch', 2.5],
   ['closed_before_routed', 2.5],
-  ['open_queued', 3],
-  ['open_active', 4],
+  ['open_queued', 2],
+  ['open_active', 2.5],
   ['created_only', 2],
 ];
 
@@ -570,15 +584,14 @@ class ExecBuilder {
     private vars: JsonObject,
   ) {
     this.taskId = info.taskId ?? null;
-    this.exec = { id: uuid(g.rng), events: [], ended: false, lateStart: false };
+    this.exec = { id: uuid(g.rng), def, events: [], ended: false, lateStart: false };
     g.scope.execs.push(this.exec);
-    const version = g.flowVersion(def, start);
     const body: JsonObject = { type: 'execution.started', executionId: this.exec.id, eventId: g.eventId('wxc'), timestamp: '' };
     if (this.taskId) body.taskId = this.taskId;
     body.flowId = def.flowId;
     body.flowName = def.name;
-    body.flowVersionId = version.versionId;
-    body.version = version.version;
+    body.flowVersionId = ''; // set at commit, once the execution's final start time is known
+    body.version = '';
     body.tag = 'Live';
     body.entryPoint = info.entryPoint;
     if (info.from) body.from = info.from;
@@ -598,7 +611,7 @@ class ExecBuilder {
   step(stepType: string, name: string, durMs: number, o: StepOptions = {}): number {
     const g = this.g;
     const start = this.t + (o.gap ?? g.rng.int(2, 40));
-    const end = start + Math.max(1, Math.round(durMs));
+    const end = start + max(1, round(durMs));
     // Snapshots are never mutated, so consecutive steps share them (valuesAfter of one is valuesBefore of the next).
     const before = this.vars;
     if (o.set) this.vars = { ...this.vars, ...o.set };
@@ -703,7 +716,7 @@ class Generator {
 
   constructor(opts: SyntheticDayOptions) {
     this.rng = new Rng(opts.seed);
-    this.dayStart = Math.round(opts.dayStartMs);
+    this.dayStart = round(opts.dayStartMs);
     this.dayEnd = this.dayStart + DAY_MS;
     this.tzMin = opts.tenantTimeZoneOffsetMinutes ?? 0;
     this.sampler = new IntradaySampler(this.dayStart, this.tzMin);
@@ -743,7 +756,7 @@ class Generator {
     const rng = this.rng;
     // Returning customers are drawn with a skew, so a few contact many times a day.
     if (this.customers.length > 10 && rng.chance(0.32)) {
-      const c = this.customers[Math.floor(this.customers.length * rng.next() * rng.next())] as Customer;
+      const c = this.customers[floor(this.customers.length * rng.next() * rng.next())] as Customer;
       c.contacts++;
       return c;
     }
@@ -771,11 +784,20 @@ class Generator {
   }
 
   pickChannel(scenario: Scenario): Channel {
+    // Open at the end of the day: mostly asynchronous channels, where a task can wait or stay with an agent for hours.
+    if (scenario === 'open_queued' || scenario === 'open_active') return this.rng.weighted(OPEN_CHANNEL_MIX);
     for (;;) {
       const ch = this.rng.weighted(CHANNEL_MIX);
       if (scenario === 'abandon_queue' && ch === 'email') continue; // nobody abandons an email
       return ch;
     }
+  }
+
+  /** How long before the end of the day the last event of a still-open task happened. */
+  openGap(channel: Channel): number {
+    const rng = this.rng;
+    if (channel === 'voice' || channel === 'chat') return rng.int(5 * SEC, 30 * MIN);
+    return min(10 * HOUR, MIN + rng.expo(150 * MIN));
   }
 
   newTask(channel: Channel, customer: Customer, opts: { destination?: string; intent?: Intent; conversationId?: string } = {}): Task {
@@ -901,7 +923,7 @@ class Generator {
     body.origin = task.origin;
     if (task.customerName) body.customerName = task.customerName;
     body.scriptSelector = task.scriptSelector;
-    Object.assign(body, extra);
+    assign(body, extra);
     body.variables = { ...task.variables };
     const item: TaskItem = { taskId: task.id, channel: task.channel, type, path, body, at, sendAt: at, sendAfter: null };
     this.scope.tasks.push(item);
@@ -922,15 +944,15 @@ class Generator {
     const rng = this.rng;
     switch (channel) {
       case 'voice':
-        return Math.min(15 * MIN, 5 * SEC + rng.expo(70 * SEC));
+        return min(15 * MIN, 5 * SEC + rng.expo(70 * SEC));
       case 'chat':
-        return Math.min(20 * MIN, 5 * SEC + rng.expo(90 * SEC));
+        return min(20 * MIN, 5 * SEC + rng.expo(90 * SEC));
       case 'email':
-        return Math.min(3 * HOUR, 30 * SEC + rng.expo(20 * MIN));
+        return min(3 * HOUR, 30 * SEC + rng.expo(20 * MIN));
       case 'webcallback':
-        return Math.min(20 * MIN, 10 * SEC + rng.expo(2 * MIN));
+        return min(20 * MIN, 10 * SEC + rng.expo(2 * MIN));
       default:
-        return Math.min(40 * MIN, 10 * SEC + rng.expo(150 * SEC));
+        return min(40 * MIN, 10 * SEC + rng.expo(150 * SEC));
     }
   }
 
@@ -938,15 +960,15 @@ class Generator {
     const rng = this.rng;
     switch (channel) {
       case 'voice':
-        return Math.min(60 * MIN, MIN + rng.expo(5 * MIN));
+        return min(60 * MIN, MIN + rng.expo(5 * MIN));
       case 'chat':
-        return Math.min(90 * MIN, 2 * MIN + rng.expo(8 * MIN));
+        return min(90 * MIN, 2 * MIN + rng.expo(8 * MIN));
       case 'email':
-        return Math.min(90 * MIN, 2 * MIN + rng.expo(10 * MIN));
+        return min(90 * MIN, 2 * MIN + rng.expo(10 * MIN));
       case 'webcallback':
         return rng.int(3 * SEC, 12 * SEC); // the task closes once the callback is placed
       default:
-        return Math.min(2 * HOUR, 3 * MIN + rng.expo(12 * MIN));
+        return min(2 * HOUR, 3 * MIN + rng.expo(12 * MIN));
     }
   }
 
@@ -957,11 +979,11 @@ class Generator {
   queued(task: Task, at: number, waitMs: number, updates: number): number {
     const rng = this.rng;
     this.emit(task, 'QUEUED', at, { queue: this.queueRef(task), ewt: -1 });
-    let estimate = Math.max(15, Math.round((waitMs / SEC) * (0.6 + rng.next() * 0.9)));
+    let estimate = max(15, round((waitMs / SEC) * (0.6 + rng.next() * 0.9)));
     for (let i = 1; i <= updates; i++) {
-      const t = at + Math.round((waitMs * i) / (updates + 1)) + rng.int(0, 400);
-      const elapsed = Math.round((t - at) / SEC);
-      estimate = Math.max(5, Math.round((estimate - elapsed / updates) * (0.8 + rng.next() * 0.4)));
+      const t = at + round((waitMs * i) / (updates + 1)) + rng.int(0, 400);
+      const elapsed = round((t - at) / SEC);
+      estimate = max(5, round((estimate - elapsed / updates) * (0.8 + rng.next() * 0.4)));
       this.emit(task, 'QUEUED', t, { queue: this.queueRef(task), ewt: estimate });
     }
     return at + waitMs;
@@ -1111,6 +1133,7 @@ class Generator {
     const name = type === 'CLOSED' ? task.closedFlow : `${type} Flow`;
     const vars: JsonObject = { TaskContextVariables: 'parsed', mediaResourceID: task.conversationId };
     if (task.variables.ChatThreadID) vars.chatThreadID = task.variables.ChatThreadID;
+    if (task.variables.LiveChatThreadID) vars.LiveChatThreadID = task.variables.LiveChatThreadID;
     const x = new ExecBuilder(
       this,
       this.flow(name),
@@ -1166,7 +1189,7 @@ class Generator {
 
   /** Start instant for a contact: intraday shape, or late in the day for contacts left open. */
   startAt(late: boolean): number {
-    return late ? this.dayEnd - 3 * HOUR : this.sampler.sample(this.rng);
+    return late ? this.dayEnd - 12 * HOUR : this.sampler.sample(this.rng);
   }
 
   scenario(kind: Scenario): void {
@@ -1189,7 +1212,7 @@ class Generator {
     let wait = this.queueWait(channel);
     let updates = wait > 60 * SEC && rng.chance(0.2) ? 1 : 0;
     if (kind === 'ewt_updates') {
-      wait = Math.max(wait, 90 * SEC + rng.int(0, 240 * SEC));
+      wait = max(wait, 90 * SEC + rng.int(0, 240 * SEC));
       updates = rng.int(2, 4);
     } else if (kind === 'system_queue_fail') {
       wait = rng.int(10 * MIN, 30 * MIN); // maximum time in queue
@@ -1197,7 +1220,7 @@ class Generator {
     }
     t = this.queued(task, t + rng.int(150, 2_500), wait, updates);
 
-    if (kind === 'open_queued') return this.commit(this.dayEnd - rng.int(30 * SEC, 40 * MIN));
+    if (kind === 'open_queued') return this.commit(this.dayEnd - this.openGap(channel));
     if (kind === 'abandon_queue') {
       const closeAt = channel === 'chat' ? this.customerCloseChat(task, t, true) : t;
       this.closed(task, closeAt, 'customer');
@@ -1210,13 +1233,13 @@ class Generator {
 
     let agent = this.pickAgent(task.queueKey);
     const routedItem = this.routed(task, t, agent);
-    if (kind === 'open_active') return this.commit(this.dayEnd - rng.int(SEC, 50 * MIN));
+    if (kind === 'open_active') return this.commit(this.dayEnd - this.openGap(channel));
 
     if (kind === 'rona' || kind === 'agent_logout' || kind === 'agent_transfer') {
       const tried: Agent[] = [agent];
       const hops = kind === 'rona' && rng.chance(0.15) ? 2 : 1;
       for (let hop = 0; hop < hops; hop++) {
-        const before = kind === 'rona' ? rng.int(15 * SEC, 60 * SEC) : Math.round(this.handleTime(channel) * (0.2 + rng.next() * 0.5));
+        const before = kind === 'rona' ? rng.int(15 * SEC, 60 * SEC) : round(this.handleTime(channel) * (0.2 + rng.next() * 0.5));
         const reason = kind === 'agent_transfer' ? 'agent_transfer' : kind;
         t = this.transferred(task, t + before, reason, agent);
         if (kind === 'agent_transfer') {
@@ -1285,7 +1308,7 @@ class Generator {
     x.step('play_message', 'Offer Web Callback', rng.int(100, 500), { result: 'sent', settings: { message: 'All agents are busy. Would you like us to call you back?' } });
     x.step('menu', 'Callback Choice', rng.int(5_000, 40_000), { result: 'callback', set: { CallbackRequested: true } });
     const cancelled = x.http('CCE End Task', 'POST', `${DR_API}/tasks/${chat.id}/end`, { result: 'chatCancelled' });
-    this.closed(chat, cancelled + rng.int(30, 400), 'customer requested web callback');
+    this.closed(chat, cancelled + rng.int(20, 150), 'customer requested web callback');
     const cbCreated = x.step('queue_contact', 'CCE Create Task (Web Callback)', rng.int(200, 1_200), { result: 'success', set: { TaskID: cb.id }, settings: { node: 'CCE Create Task', mediaType: 'webcallback', scriptSelector: '$(ScriptSelector)' } }) + rng.int(20, 300);
     x.step('play_message', 'Callback Confirmation', rng.int(100, 500), { result: 'sent' });
     x.step('end_flow', 'End', rng.int(1, 5), { result: 'end' });
@@ -1395,6 +1418,11 @@ class Generator {
         e.at += shift;
         const stamp = iso(e.at);
         e.body.timestamp = stamp;
+        if (e.body.type === 'execution.started') {
+          const v = this.flowVersion(x.def, e.at);
+          e.body.flowVersionId = v.versionId;
+          e.body.version = v.version;
+        }
         if (e.startedAt !== undefined) {
           e.startedAt += shift;
           e.body.startedAt = e.startedAt === e.at ? stamp : iso(e.startedAt);
@@ -1432,17 +1460,17 @@ class Generator {
   latency(): number {
     const rng = this.rng;
     if (rng.chance(0.005)) return rng.int(5 * SEC, 60 * SEC); // a retried webhook
-    return Math.min(5 * SEC, 40 + rng.expo(250));
+    return min(5 * SEC, 40 + rng.expo(250));
   }
 
   deliveries(): Delivery[] {
     const rng = this.rng;
     const out: Delivery[] = [];
-    const offset = (sendAt: number) => Math.min(DAY_MS - 1, Math.max(0, sendAt - this.dayStart));
+    const offset = (sendAt: number) => min(DAY_MS - 1, max(0, sendAt - this.dayStart));
 
     for (const it of this.taskItems) it.sendAt = it.at + this.latency();
     for (const it of this.taskItems) {
-      if (it.sendAfter) it.sendAt = Math.max(it.sendAt, it.sendAfter.sendAt + rng.int(SEC, 45 * SEC));
+      if (it.sendAfter) it.sendAt = max(it.sendAt, it.sendAfter.sendAt + rng.int(SEC, 45 * SEC));
       out.push({ kind: 'task', path: it.path, body: it.body, duplicate: false, offsetMs: offset(it.sendAt) });
     }
 
@@ -1458,15 +1486,20 @@ class Generator {
         flowDelivery(x.events.map((e) => e.body), last.at + this.latency());
         continue;
       }
+      // One execution's events leave in order, except an execution.started held back on purpose.
+      const startSend = started.at + this.latency();
+      let prev = x.lateStart ? started.at : startSend;
+      const inOrder = (at: number) => (prev = max(prev + 1, at + this.latency()));
       if (mode === 'pooled') {
-        for (const e of x.events) pool.push({ body: e.body, sendAt: e.at + this.latency() });
+        pool.push({ body: started.body, sendAt: startSend });
+        for (const e of rest) pool.push({ body: e.body, sendAt: inOrder(e.at) });
         continue;
       }
       let firstRestSend = Number.POSITIVE_INFINITY;
       if (mode === 'single') {
         for (const e of rest) {
-          const sendAt = e.at + this.latency();
-          firstRestSend = Math.min(firstRestSend, sendAt);
+          const sendAt = inOrder(e.at);
+          firstRestSend = min(firstRestSend, sendAt);
           flowDelivery(e.body, sendAt);
         }
       } else {
@@ -1474,14 +1507,12 @@ class Generator {
           const size = rng.int(2, 5);
           const chunk = rest.slice(i, i + size);
           i += size;
-          const sendAt = (chunk[chunk.length - 1] as FlowEvt).at + this.latency();
-          firstRestSend = Math.min(firstRestSend, sendAt);
+          const sendAt = inOrder((chunk[chunk.length - 1] as FlowEvt).at);
+          firstRestSend = min(firstRestSend, sendAt);
           flowDelivery(chunk.length === 1 ? (chunk[0] as FlowEvt).body : chunk.map((e) => e.body), sendAt);
         }
       }
-      let startSend = started.at + this.latency();
-      if (x.lateStart) startSend = Math.max(startSend, firstRestSend + rng.int(200, 20 * SEC));
-      flowDelivery(started.body, startSend);
+      flowDelivery(started.body, x.lateStart ? max(startSend, firstRestSend + rng.int(200, 20 * SEC)) : startSend);
     }
 
     // A relay that batches events of many executions: consecutive events, at most 100 or 15 s apart.
@@ -1503,9 +1534,15 @@ class Generator {
     for (let i = 0; i < originals; i++) {
       if (!rng.chance(DUPLICATE_RATE)) continue;
       const d = out[i] as Delivery;
-      out.push({ ...d, body: JSON.parse(JSON.stringify(d.body)) as unknown, duplicate: true, offsetMs: Math.min(DAY_MS - 1, d.offsetMs + SEC + rng.expo(90 * SEC)) });
+      out.push({ ...d, body: JSON.parse(JSON.stringify(d.body)) as unknown, duplicate: true, offsetMs: min(DAY_MS - 1, d.offsetMs + SEC + rng.expo(90 * SEC)) });
     }
-    return out.sort((a, b) => a.offsetMs - b.offsetMs);
+    // Stable sort by send time: (offset, position) packed in one double (offset < 2^27, position < 2^24).
+    const keys = new Float64Array(out.length);
+    for (let i = 0; i < out.length; i++) keys[i] = (out[i] as Delivery).offsetMs * 16_777_216 + i;
+    keys.sort();
+    const sorted = new Array<Delivery>(out.length);
+    for (let i = 0; i < keys.length; i++) sorted[i] = out[(keys[i] as number) % 16_777_216] as Delivery;
+    return sorted;
   }
 }
 
@@ -1515,7 +1552,7 @@ class Generator {
 
 export function generateSyntheticDay(opts: SyntheticDayOptions): SyntheticDay {
   if (!Number.isFinite(opts.dayStartMs)) throw new RangeError('dayStartMs must be a finite epoch ms');
-  const target = Math.max(0, Math.floor(opts.interactions));
+  const target = max(0, floor(opts.interactions));
   const g = new Generator(opts);
   const rng = g.rng;
 
@@ -1532,9 +1569,9 @@ export function generateSyntheticDay(opts: SyntheticDayOptions): SyntheticDay {
   for (const s of plan) g.scenario(s);
 
   if (target > 0) {
-    const abandoned = Math.round(target * 0.05);
-    const errors = Math.max(1, Math.round(target * 0.005));
-    const running = Math.max(1, Math.round(target * 0.015));
+    const abandoned = round(target * 0.05);
+    const errors = max(1, round(target * 0.005));
+    const running = max(1, round(target * 0.015));
     for (let i = 0; i < abandoned; i++) g.flowOnly('abandoned');
     for (let i = 0; i < errors; i++) g.flowOnly('error');
     for (let i = 0; i < running; i++) g.flowOnly('running');

@@ -6,7 +6,7 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
-  errors?: { path: string; message: string }[];
+  errors?: { path: string; message: string; param?: string }[];
   [extra: string]: unknown;
 }
 

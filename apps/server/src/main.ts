@@ -3,16 +3,20 @@ import { createLogger } from '@cxfold/log';
 import { handleShutdown } from '@cxfold/runtime';
 import { startReceiver } from '@cxfold/receiver';
 import { startWorker } from '@cxfold/worker';
+import { apiRouter } from '@cxfold/api';
+import { createDbClient } from '@cxfold/db';
 
-/** Small installs: receiver and worker in one process on one port (PORT, default 3000). */
+/** Small installs: receiver, worker and analyst API in one process on one port (PORT, default 3000). */
 async function main() {
   const env = loadEnv(serverEnv);
   const logger = createLogger({ name: 'cxfold', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
   const worker = await startWorker(env, logger);
-  const receiver = await startReceiver(env, logger);
+  const apiDb = createDbClient({ url: env.DATABASE_URL, poolSize: env.PG_POOL_SIZE, applicationName: 'cxfold-api' });
+  const receiver = await startReceiver(env, logger, [apiRouter(apiDb.db)]);
   handleShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
     await receiver.close();
     await worker.close();
+    await apiDb.close();
   });
 }
 

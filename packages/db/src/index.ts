@@ -5,3 +5,4 @@ export * from './tenants-repo';
 export { RawEventWriter, insertRawEvents, type RawEventInput, type WriteOutcome } from './raw-event-writer';
 export * from './projections';
 export * from './sweeper-queries';
+export * from './api-keys-repo';

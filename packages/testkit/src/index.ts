@@ -3,3 +3,4 @@ export { startPipeline, pipelineSettings, type TestPipeline, type PipelineSettin
 export { authHeaders, postJson, sendSigned, type AuthStyle, type PostResult } from './http';
 export { withDatabase, dockerAvailable } from './services';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
+export { storeAndFold } from './seed';

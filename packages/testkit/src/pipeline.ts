@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '@cxfold/log';
 import { startReceiver, type RunningReceiver } from '@cxfold/receiver';
 import { startWorker, type RunningWorker } from '@cxfold/worker';
 import { createTenant, type NewTenantSecrets } from '@cxfold/db';
+import { apiRouter } from '@cxfold/api';
 import { z } from 'zod';
 import type { TestEnv } from './test-env';
 
@@ -39,13 +40,14 @@ export interface TestPipeline {
 /** Receiver (and, unless told otherwise, worker) running in this process against real services. */
 export async function startPipeline(
   env: TestEnv,
-  opts: { withWorker?: boolean; overrides?: Record<string, string>; tenantSlug?: string; logger?: Logger } = {},
+  opts: { withWorker?: boolean; withApi?: boolean; overrides?: Record<string, string>; tenantSlug?: string; logger?: Logger } = {},
 ): Promise<TestPipeline> {
   const settings = pipelineSettings(env, opts.overrides);
   const logger = opts.logger ?? createLogger({ name: 'test', level: settings.LOG_LEVEL, pretty: false });
   const tenant = await createTenant(env.db.db, opts.tenantSlug ?? 'acme', { timeZone: 'America/New_York' });
   const worker = opts.withWorker === false ? null : await startWorker(settings, logger);
-  const receiver = await startReceiver(settings, logger);
+  // The API shares the test's database client: the single-process layout of `npm start`.
+  const receiver = await startReceiver(settings, logger, opts.withApi ? [apiRouter(env.db.db)] : []);
   return {
     receiver,
     worker,

@@ -2,3 +2,4 @@ export * from './tenants';
 export * from './raw-events';
 export * from './interactions';
 export * from './flows';
+export * from './access';

@@ -1,0 +1,357 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { createTenant, createApiKey } from '@cxfold/db';
+import { createTestEnv, startPipeline, storeAndFold, sendSigned, eventually, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { plan, eventsFor, QUEUES, type Planned } from './fixtures.int-helpers';
+
+let env: TestEnv;
+let p: TestPipeline;
+let planned: Planned[];
+const keys: Record<'admin' | 'sales' | 'other', string> = { admin: '', sales: '', other: '' };
+const NOW = Date.now();
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  p = await startPipeline(env, { withApi: true, tenantSlug: 'acme' });
+  await createTenant(env.db.db, 'globex', { timeZone: 'Asia/Kolkata' });
+  keys.admin = (await createApiKey(env.db.db, 'acme', 'admin', [])).key;
+  keys.sales = (await createApiKey(env.db.db, 'acme', 'supervisor', ['q-sales'])).key;
+  keys.other = (await createApiKey(env.db.db, 'globex', 'admin', [])).key;
+  planned = plan('t', 90, NOW, 6 * DAY);
+  await storeAndFold(env, 'acme', planned.flatMap(eventsFor));
+  await storeAndFold(env, 'globex', plan('g', 5, NOW, DAY).flatMap(eventsFor));
+});
+afterAll(async () => {
+  await p.close();
+  await env.teardown();
+});
+
+async function get(pathAndQuery: string, key: string = keys.admin) {
+  const res = await fetch(`${p.baseUrl}${pathAndQuery}`, { headers: { authorization: `Bearer ${key}` } });
+  const type = res.headers.get('content-type') ?? '';
+  const body = type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer());
+  return { status: res.status, body: body as any, headers: res.headers };
+}
+
+/** Every page of a list, following nextCursor. */
+async function all(pathAndQuery: string, key: string = keys.admin, limit = 500): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = pathAndQuery.includes('?') ? '&' : '?';
+    const r = await get(`${pathAndQuery}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, key);
+    expect(r.status).toBe(200);
+    items.push(...r.body.items);
+    cursor = r.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+const localDate = (ms: number, tz = 'America/New_York') => new Date(ms).toLocaleDateString('en-CA', { timeZone: tz });
+const ids = (items: { id: string }[]) => items.map((i) => i.id).sort();
+const expectIds = (pl: Planned[]) => pl.map((x) => x.id).sort();
+
+describe('GET /v1/interactions', () => {
+  const week = 'range=last7days';
+  test('every filter returns exactly the matching interactions, with the total', async () => {
+    const cases: [string, (x: Planned) => boolean][] = [
+      ['', () => true],
+      ['agent=aNN', (x) => x.agent?.id === 'a-ann'],
+      ['agent=jones', (x) => x.agent?.name === 'Bob Jones'],
+      ['queue=q-sales&queue=q-billing', (x) => x.status !== 'new' && (x.queue.id === 'q-sales' || x.queue.id === 'q-billing')],
+      ['channel=chat,SMS', (x) => x.channel === 'chat' || x.channel === 'sms'],
+      ['did=%2B18005550101', (x) => x.did === '+18005550101'],
+      ['disposition=RESOLVED', (x) => x.disposition === 'RESOLVED'],
+      ['status=queued&status=new', (x) => x.status === 'queued' || x.status === 'new'],
+      ['status=closed&channel=voice&queue=q-support', (x) => x.status === 'closed' && x.channel === 'voice' && x.queue.id === 'q-support'],
+    ];
+    for (const [q, match] of cases) {
+      const expected = planned.filter((x) => localDate(x.createdAt) >= localDate(NOW - 6 * DAY) && match(x));
+      const items = await all(`/v1/interactions?${week}${q ? `&${q}` : ''}`);
+      expect({ q, ids: ids(items) }).toEqual({ q, ids: expectIds(expected) });
+      const first = await get(`/v1/interactions?${week}${q ? `&${q}` : ''}&limit=1`);
+      expect(first.body.total).toBe(expected.length);
+    }
+  });
+
+  test('today and yesterday are days in the tenant time zone', async () => {
+    const today = planned.filter((x) => localDate(x.createdAt) === localDate(NOW));
+    const yesterday = planned.filter((x) => localDate(x.createdAt) === localDate(NOW - DAY));
+    expect(ids(await all('/v1/interactions?range=today'))).toEqual(expectIds(today));
+    expect(ids(await all('/v1/interactions?range=yesterday'))).toEqual(expectIds(yesterday));
+    expect(ids(await all('/v1/interactions'))).toEqual(expectIds(today));
+  });
+
+  test('rows carry the seed 001 columns; timestamps are UTC ISO with ms; durations in seconds', async () => {
+    const closed = planned.find((x) => x.status === 'closed' && x.agent)!;
+    const items = await all(`/v1/interactions?range=last7days&status=closed`);
+    const row = items.find((i) => i.id === closed.id);
+    expect(row).toEqual({
+      id: closed.id,
+      created: new Date(closed.createdAt).toISOString(),
+      closed: new Date(closed.closedAt!).toISOString(),
+      channel: closed.channel,
+      queue: closed.queue,
+      agent: closed.agent,
+      client: closed.origin,
+      did: closed.did,
+      disposition: closed.disposition,
+      duration: (closed.closedAt! - closed.createdAt) / 1000,
+      acw: null,
+      status: 'closed',
+    });
+  });
+
+  test('sorting by any column with cursor pages: same order as one big page, no gaps, no repeats', async () => {
+    for (const sort of ['created', 'closed', 'agent', 'client', 'duration', 'queue', 'status']) {
+      for (const order of ['asc', 'desc']) {
+        const big = await all(`/v1/interactions?range=last7days&sort=${sort}&order=${order}`, keys.admin, 500);
+        const small = await all(`/v1/interactions?range=last7days&sort=${sort}&order=${order}`, keys.admin, 7);
+        expect(small.map((i) => i.id)).toEqual(big.map((i) => i.id));
+        expect(new Set(small.map((i) => i.id)).size).toBe(small.length);
+      }
+    }
+  });
+
+  test('pagination while new interactions are inserted: every existing row exactly once', async () => {
+    const before = await all('/v1/interactions?range=last7days&sort=created&order=desc');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let round = 0;
+    do {
+      const r = await get(`/v1/interactions?range=last7days&sort=created&order=desc&limit=9${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...r.body.items.map((i: { id: string }) => i.id));
+      cursor = r.body.nextCursor;
+      // Inserts on both sides of the cursor: newer (already passed) and older (still ahead).
+      const fresh = plan(`ins${round++}`, 2, NOW - DAY, DAY);
+      await storeAndFold(env, 'acme', fresh.flatMap(eventsFor));
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of before.map((i) => i.id)) expect(seen).toContain(id);
+    // Leave the generated day as the other tests expect it.
+    for (const [table, col, pattern] of [['interactions', 'id', 'ins%'], ['segments', 'interaction_id', 'ins%'], ['flow_executions', 'id', 'fx-ins%'], ['flow_steps', 'execution_id', 'fx-ins%']] as const) {
+      await env.db.sql.unsafe(`delete from ${table} where ${col} like $1`, [pattern]);
+    }
+  });
+
+  test('bad parameters answer 400 naming the parameter; no stack traces', async () => {
+    for (const [q, param] of [
+      ['status=gone', 'status'],
+      ['limit=0', 'limit'],
+      ['sort=price', 'sort'],
+      ['from=yesterday-ish', 'from'],
+      ['cursor=bm9wZQ', 'cursor'],
+      ['colour=red', 'colour'],
+      ['range=fortnight', 'range'],
+    ]) {
+      const r = await get(`/v1/interactions?${q}`);
+      expect({ q, status: r.status }).toEqual({ q, status: 400 });
+      expect(r.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(r.body.errors.map((e: { param: string }) => e.param)).toContain(param);
+      expect(JSON.stringify(r.body)).not.toMatch(/\.ts:\d+|at async|select /);
+    }
+  });
+});
+
+describe('date ranges across time zones', () => {
+  // 2026-03-07 23:59:59.999 and 2026-03-08 00:00:00.000 in New York (EST, UTC-5) and Kolkata (UTC+5:30).
+  const edge = { ny: [Date.UTC(2026, 2, 8, 4, 59, 59, 999), Date.UTC(2026, 2, 8, 5, 0, 0, 0)], kol: [Date.UTC(2026, 2, 7, 18, 29, 59, 999), Date.UTC(2026, 2, 7, 18, 30, 0, 0)] };
+  beforeAll(async () => {
+    const mk = (id: string, at: number): Planned => ({ id, createdAt: at, channel: 'chat', queue: QUEUES[0]!, agent: null, status: 'new', did: '+1', origin: '+2', disposition: null, closedAt: null });
+    await storeAndFold(env, 'acme', [...eventsFor(mk('ny-late', edge.ny[0]!)), ...eventsFor(mk('ny-early', edge.ny[1]!))]);
+    await storeAndFold(env, 'globex', [...eventsFor(mk('kol-late', edge.kol[0]!)), ...eventsFor(mk('kol-early', edge.kol[1]!))]);
+  });
+  test('a day is midnight to midnight in the tenant zone', async () => {
+    expect(ids(await all('/v1/interactions?from=2026-03-07&to=2026-03-07'))).toEqual(['ny-late']);
+    expect(ids(await all('/v1/interactions?from=2026-03-08&to=2026-03-08'))).toEqual(['ny-early']);
+    expect(ids(await all('/v1/interactions?from=2026-03-07&to=2026-03-07', keys.other))).toEqual(['kol-late']);
+    expect(ids(await all('/v1/interactions?from=2026-03-08&to=2026-03-08', keys.other))).toEqual(['kol-early']);
+    const r = await get('/v1/interactions?from=2026-03-07&to=2026-03-07', keys.other);
+    expect(r.body.range).toEqual({ from: '2026-03-06T18:30:00.000Z', to: '2026-03-07T18:30:00.000Z', timeZone: 'Asia/Kolkata' });
+    // A local date-time without zone is tenant time; an instant with zone is taken as is.
+    expect(ids(await all('/v1/interactions?from=2026-03-07T23:59:59.999&to=2026-03-08T00:00:00.001'))).toEqual(['ny-early', 'ny-late']);
+  });
+});
+
+describe('access: admin, supervisor, other tenant', () => {
+  const salesIds = () => planned.filter((x) => x.status !== 'new' && x.queue.id === 'q-sales').map((x) => x.id);
+  test('a supervisor sees only interactions that touched their queues, in lists, counts, details, history, options and flows', async () => {
+    const mine = await all('/v1/interactions?range=last7days', keys.sales);
+    const expected = planned.filter((x) => localDate(x.createdAt) >= localDate(NOW - 6 * DAY) && salesIds().includes(x.id));
+    expect(ids(mine)).toEqual(expectIds(expected));
+    const notMine = planned.find((x) => x.queue.id === 'q-support' && x.status === 'closed')!;
+    expect((await get(`/v1/interactions/${notMine.id}`, keys.sales)).status).toBe(404);
+    expect((await get(`/v1/interactions/${notMine.id}`, keys.admin)).status).toBe(200);
+    const own = planned.find((x) => x.queue.id === 'q-sales' && x.status === 'closed')!;
+    expect((await get(`/v1/interactions/${own.id}`, keys.sales)).status).toBe(200);
+    const options = await get('/v1/filter-options/queues', keys.sales);
+    expect(options.body.options).toEqual([{ value: 'q-sales', label: 'Sales' }]);
+    const adminOptions = await get('/v1/filter-options/queues', keys.admin);
+    expect(adminOptions.body.options.map((o: { value: string }) => o.value)).toEqual(['q-billing', 'q-sales', 'q-support']);
+    const flows = await all('/v1/flow-executions?range=last7days', keys.sales);
+    expect(flows.every((f) => salesIds().includes(f.interactionId))).toBe(true);
+    expect(flows.length).toBeGreaterThan(0);
+    const contact = notMine.origin;
+    const hist = await get(`/v1/contacts/${encodeURIComponent(contact)}/history`, keys.sales);
+    expect(hist.body.items.every((h: { id: string }) => salesIds().includes(h.id))).toBe(true);
+    expect((await get(`/v1/flow-executions/fx-${notMine.id}`, keys.sales)).status).toBe(404);
+  });
+
+  test('another tenant’s key: 404 on every detail, nothing in lists', async () => {
+    const x = planned.find((y) => y.status === 'closed')!;
+    for (const path of [`/v1/interactions/${x.id}`, `/v1/flow-executions/fx-${x.id}`]) {
+      const r = await get(path, keys.other);
+      expect(r.status).toBe(404);
+      expect(JSON.stringify(r.body)).not.toContain(x.id);
+    }
+    const lists = await all('/v1/interactions?range=last7days', keys.other);
+    expect(lists.every((i) => i.id.startsWith('g-') || i.id.startsWith('kol-'))).toBe(true);
+    expect((await get(`/v1/contacts/${encodeURIComponent(x.origin)}/history`, keys.other)).body.items.filter((h: { id: string }) => h.id.startsWith('t-'))).toEqual([]);
+    // globex has its own a-ann: only globex interactions come back.
+    const agentItems = (await get(`/v1/agents/a-ann/history`, keys.other)).body.items as { id: string }[];
+    expect(agentItems.length).toBeGreaterThan(0);
+    expect(agentItems.filter((h) => !h.id.startsWith('g-'))).toEqual([]);
+  });
+
+  test('no key or a wrong key: 401', async () => {
+    expect((await fetch(`${p.baseUrl}/v1/interactions`)).status).toBe(401);
+    expect((await get('/v1/interactions', 'cxk_wrong')).status).toBe(401);
+  });
+});
+
+describe('detail, history, flows, sessions', () => {
+  test('history of a client and of an agent lists their interactions with content', async () => {
+    const client = planned[3]!.origin;
+    const hist = await get(`/v1/contacts/${encodeURIComponent(client)}/history`);
+    expect(ids(hist.body.items)).toEqual(expectIds(planned.filter((x) => x.origin === client)));
+    expect(hist.body.items[0].content).toBe(`hello from ${client}`);
+    const agentHist = await get('/v1/agents/a-bob/history');
+    expect(ids(agentHist.body.items)).toEqual(expectIds(planned.filter((x) => x.agent?.id === 'a-bob')));
+  });
+
+  test('flow executions: filters, detail with steps and step search, workflow sessions', async () => {
+    const voice = await all('/v1/flow-executions?range=last7days&flowName=IVR%20Main%20Menu');
+    const expected = planned.filter((x) => x.channel === 'voice' && localDate(x.createdAt - 20_000) >= localDate(NOW - 6 * DAY));
+    expect(voice.map((f) => f.interactionId).sort()).toEqual(expectIds(expected));
+    const x = planned[0]!;
+    const byPhone = await all(`/v1/flow-executions?range=last7days&phone=${encodeURIComponent(x.origin)}&phoneIn=from`);
+    expect(byPhone.map((f) => f.interactionId).sort()).toEqual(expectIds(planned.filter((y) => y.origin === x.origin && localDate(y.createdAt - 20_000) >= localDate(NOW - 6 * DAY))));
+    const longOnes = await all('/v1/flow-executions?range=last7days&duration=19&durationOp=gte');
+    expect(longOnes.length).toBe(voice.length + (await all('/v1/flow-executions?range=last7days&flowName=Live%20Chat%20Inbound%20Flow')).length);
+    expect(await all('/v1/flow-executions?range=last7days&duration=19&durationOp=lt')).toEqual([]);
+    const d = await get(`/v1/flow-executions/fx-${x.id}?stepName=main`);
+    expect(d.body).toMatchObject({ id: `fx-${x.id}`, interactionId: x.id, status: 'completed', details: { from: x.origin, to: x.did, lastStepExecuted: 'Main menu', tag: 'Live' } });
+    expect(d.body.steps.map((s: { seq: number; name: string }) => [s.seq, s.name])).toEqual([[1, 'Main menu']]);
+    expect(d.body.raw).toHaveLength(3);
+    expect((await get(`/v1/flow-executions/fx-${x.id}?stepName=nothing`)).body.steps).toEqual([]);
+    await storeAndFold(env, 'acme', [{ kind: 'flow', eventId: 'live-1', body: { type: 'step.executed', executionId: 'live-x', timestamp: new Date(NOW - 65_000).toISOString(), seq: 4, stepType: 'queue_contact', name: 'Queue it' } }]);
+    const sessions = await get('/v1/workflow-sessions');
+    const live = sessions.body.items.find((s: { sessionId: string }) => s.sessionId === 'live-x');
+    expect(live.currentWorkflowItem).toEqual({ id: null, name: 'Queue it', type: 'queue_contact' });
+    expect(live.timeInWorkflow).toBeGreaterThanOrEqual(65);
+  });
+
+  test('the CxEngage detail of an abandon folded over HTTP has the seed 004 timings', async () => {
+    const at = (t: string) => `2026-11-10T19:${t}Z`;
+    const id = 'cx-abandon-1';
+    await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { taskId: id, timestamp: at('20:33.394'), mediaType: 'voice', origin: '+15065552222', destination: '+15065551111' });
+    await sendSigned(p.baseUrl, p.tenant, 'tasks/queued', { taskId: id, timestamp: at('20:33.567'), queue: { id: 'q-support', name: 'Support' }, ewt: -1 });
+    await sendSigned(p.baseUrl, p.tenant, 'tasks/closed', { taskId: id, timestamp: at('22:07.560'), reason: 'customer' });
+    const d = await eventually(async () => {
+      const r = await get(`/v1/interactions/${id}?include=events`);
+      return r.status === 200 && r.body.endTimestamp ? r.body : null;
+    });
+    expect(d).toMatchObject({
+      interactionId: id,
+      tenantId: 'acme',
+      startTimestamp: '2026-11-10T19:20:33.394Z',
+      endTimestamp: '2026-11-10T19:22:07.560Z',
+      interactionTime: 94.166,
+      ivrTime: 0.173,
+      customerAbandonTime: 94.166,
+      customerHolds: 0,
+      direction: 'inbound',
+      channelType: 'voice',
+      contactPoint: '+15065551111',
+      customer: '+15065552222',
+    });
+    expect(d.queues).toEqual([expect.objectContaining({ queueId: 'q-support', queueName: 'Support', queueEntryType: 'ivr', queueExitType: 'abandon', queueAbandoned: true, queueTime: 93.993, queueAbandonTime: 93.993 })]);
+    expect(d.segments).toEqual([expect.objectContaining({ segmentNumber: 0, segmentStartType: 'interaction', segmentEndType: 'customer-disconnect', segmentCancelled: true, segmentCancelTime: 94.166 })]);
+    expect(d.events.map((e: { type: string }) => e.type)).toEqual(['CREATED', 'QUEUED', 'CLOSED']);
+  });
+});
+
+describe('exports', () => {
+  test('CSV of the filtered list, with the file name in the tenant’s dates', async () => {
+    const r = await get('/v1/interactions/export?format=csv&range=last7days&channel=voice');
+    expect(r.status).toBe(200);
+    const today = localDate(NOW);
+    expect(r.headers.get('content-disposition')).toBe(`attachment; filename="cc-interactions-${localDate(NOW - 6 * DAY)}-to-${today}.csv"`);
+    const lines = (r.body as Buffer).toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const expected = planned.filter((x) => x.channel === 'voice' && localDate(x.createdAt) >= localDate(NOW - 6 * DAY));
+    expect(lines).toHaveLength(expected.length + 1);
+    expect(lines[0]).toContain('Created');
+    for (const x of expected) expect(lines.some((l) => l.includes(x.id))).toBe(true);
+  });
+
+  test('xlsx opens with exceljs; PDF has pages; over the cap answers 422 with the count unless truncate=true', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const x = await get('/v1/flow-executions/export?format=xlsx&range=last7days');
+    expect(x.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((x.body as Buffer).buffer.slice((x.body as Buffer).byteOffset, (x.body as Buffer).byteOffset + (x.body as Buffer).byteLength) as ArrayBuffer);
+    expect(wb.worksheets).toHaveLength(1);
+    const pdf = await get('/v1/interactions/export?format=pdf&range=last7days');
+    expect(pdf.status).toBe(200);
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    // 1,001 interactions in one day pass the PDF cap of 1,000.
+    const many = plan('cap', 1001, Date.UTC(2026, 0, 15, 23), 12 * 3_600_000);
+    await storeAndFold(env, 'acme', many.flatMap((m) => eventsFor(m).filter((e) => e.kind === 'task')));
+    const over = await get('/v1/interactions/export?format=pdf&from=2026-01-15&to=2026-01-15');
+    expect(over.status).toBe(422);
+    expect(over.body).toMatchObject({ count: 1001, cap: 1000 });
+    const cut = await get('/v1/interactions/export?format=csv&from=2026-01-15&to=2026-01-15&truncate=true');
+    expect(cut.status).toBe(200);
+    expect((cut.body as Buffer).toString('utf8').trim().split('\r\n')).toHaveLength(1002);
+  });
+});
+
+describe('saved searches, OpenAPI, CLI', () => {
+  test('create, list, rename, delete per API key', async () => {
+    const post = await fetch(`${p.baseUrl}/v1/saved-searches`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ list: 'interactions', name: 'Voice today', query: { channel: ['voice'], range: 'today' } }) });
+    expect(post.status).toBe(201);
+    const created = (await post.json()) as { id: number };
+    expect((await get('/v1/saved-searches?list=interactions')).body.items.map((s: { name: string }) => s.name)).toEqual(['Voice today']);
+    expect((await get('/v1/saved-searches', keys.sales)).body.items).toEqual([]);
+    const patch = await fetch(`${p.baseUrl}/v1/saved-searches/${created.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${keys.sales}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'mine now' }) });
+    expect(patch.status).toBe(404);
+    const rename = await fetch(`${p.baseUrl}/v1/saved-searches/${created.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Voice (today)' }) });
+    expect(((await rename.json()) as { name: string }).name).toBe('Voice (today)');
+    const del = await fetch(`${p.baseUrl}/v1/saved-searches/${created.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${keys.admin}` } });
+    expect(del.status).toBe(204);
+    expect((await get('/v1/saved-searches')).body.items).toEqual([]);
+  });
+
+  test('/openapi.json documents every route and its parameters; /docs renders it', async () => {
+    const doc = (await (await fetch(`${p.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string }[] }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/interactions', '/v1/interactions/{id}', '/v1/flow-executions', '/v1/workflow-sessions', '/v1/filter-options/{field}']));
+    expect(doc.paths['/v1/interactions']!.get!.parameters.map((x) => x.name)).toEqual(expect.arrayContaining(['agent', 'queue', 'channel', 'did', 'disposition', 'status', 'range', 'from', 'to', 'sort', 'limit', 'cursor']));
+    const docs = await fetch(`${p.baseUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('/v1/flow-executions');
+  });
+
+  test('npm run cxfold -- api-keys create prints a working key as JSON', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'apps/cli/src/main.ts', 'api-keys', 'create', '--tenant', 'acme', '--role', 'supervisor', '--queues', 'q-billing,q-sales', '--json'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: env.databaseUrl },
+    });
+    const out = JSON.parse(stdout) as { key: string; role: string; queues: string[] };
+    expect(out).toMatchObject({ role: 'supervisor', queues: ['q-billing', 'q-sales'] });
+    expect((await get('/v1/interactions?range=last7days&limit=1', out.key)).status).toBe(200);
+  });
+});

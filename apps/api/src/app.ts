@@ -1,0 +1,67 @@
+import express, { type Express, type Request, type Response, type NextFunction, type Router } from 'express';
+import type { Db } from '@cxfold/db';
+import type { Logger } from '@cxfold/log';
+import { requestIds, accessLog, errorHandler, sendProblem } from '@cxfold/receiver';
+import { CursorError, RangeError_ } from '@cxfold/query';
+import { apiRoutes, ROUTES } from './routes';
+import { buildOpenApi, docsPage } from './openapi';
+import { ParamError } from './validate';
+
+/** Expected request errors → 400 problem+json naming the parameter; everything else falls through. */
+function paramErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (err instanceof ParamError) {
+    sendProblem(res, { status: 400, title: 'Bad parameter', detail: err.message, errors: err.errors.map((e) => ({ path: e.param, param: e.param, message: e.message })) });
+    return;
+  }
+  if (err instanceof CursorError) {
+    sendProblem(res, { status: 400, title: 'Bad parameter', detail: err.message, errors: [{ path: 'cursor', param: 'cursor', message: err.message }] });
+    return;
+  }
+  if (err instanceof RangeError_) {
+    sendProblem(res, { status: 400, title: 'Bad parameter', detail: err.message, errors: [{ path: err.param, param: err.param, message: err.message }] });
+    return;
+  }
+  if ((err as { type?: string }).type === 'entity.parse.failed') {
+    sendProblem(res, { status: 400, title: 'Malformed JSON', detail: 'request body is not valid JSON' });
+    return;
+  }
+  next(err);
+}
+
+/** The API as a router: mounted by `apps/api` alone, or beside the receiver by `npm start`. */
+export function apiRouter(db: Db): Router {
+  const doc = buildOpenApi(ROUTES);
+  const html = docsPage(doc);
+  const r = express.Router();
+  r.use((_req, res, next) => {
+    // What helmet would set for a JSON API; the docs page inlines only its own CSS.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    next();
+  });
+  r.get('/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  r.get('/docs', (_req, res) => {
+    res.type('html').send(html);
+  });
+  r.use(apiRoutes(db));
+  r.use(paramErrors);
+  return r;
+}
+
+export function createApiApp(db: Db, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestIds);
+  app.use(accessLog(logger));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(apiRouter(db));
+  app.use((_req: Request, res: Response) => sendProblem(res, { status: 404, title: 'Not found' }));
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,3 @@
+export { apiRouter, createApiApp } from './app';
+export { ROUTES } from './routes';
+export { buildOpenApi } from './openapi';

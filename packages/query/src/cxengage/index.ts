@@ -1,0 +1,2 @@
+export { toCxEngageDetail, cxengageId, CXENGAGE_ID_NAMESPACE } from './to-cxengage';
+export type * from './to-cxengage';

@@ -1,0 +1,147 @@
+import { and, asc, desc, eq, exists, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { flowExecutions, interactions, rawEvents, savedSearches, segments, type ApiPrincipal, type Db } from '@cxfold/db';
+import { interactionScope } from './scope';
+import { flowScope } from './flows';
+import { toCxEngageDetail } from './cxengage';
+
+export const FILTER_FIELDS = ['flows', 'entry-points', 'queues', 'channels', 'dispositions', 'tags', 'versions'] as const;
+export type FilterField = (typeof FILTER_FIELDS)[number];
+
+/** Distinct values for the multi-selects, limited to what the caller may see. */
+export async function filterOptions(db: Db, who: ApiPrincipal, field: FilterField): Promise<{ value: string; label: string }[]> {
+  const distinctOf = async (col: SQL, from: 'interactions' | 'flows') => {
+    const rows =
+      from === 'interactions'
+        ? await db.selectDistinct({ v: sql<string>`${col}` }).from(interactions).where(and(interactionScope(db, who), sql`${col} is not null`)).orderBy(sql`1`).limit(500)
+        : await db.selectDistinct({ v: sql<string>`${col}` }).from(flowExecutions).where(and(flowScope(db, who), sql`${col} is not null`)).orderBy(sql`1`).limit(500);
+    return rows.map((r) => ({ value: r.v, label: r.v }));
+  };
+  switch (field) {
+    case 'flows':
+      return distinctOf(sql`${flowExecutions.flowName}`, 'flows');
+    case 'entry-points':
+      return distinctOf(sql`${flowExecutions.entryPoint}`, 'flows');
+    case 'tags':
+      return distinctOf(sql`${flowExecutions.tag}`, 'flows');
+    case 'versions':
+      return distinctOf(sql`${flowExecutions.version}`, 'flows');
+    case 'channels':
+      return distinctOf(sql`${interactions.channel}`, 'interactions');
+    case 'dispositions':
+      return distinctOf(sql`${interactions.dispositionCode}`, 'interactions');
+    case 'queues': {
+      const scoped = who.role === 'admin' ? undefined : sql`${segments.queueId} in ${who.queues.length ? who.queues : ['']}`;
+      const rows = await db
+        .selectDistinctOn([segments.queueId], { id: segments.queueId, name: segments.queueName })
+        .from(segments)
+        .where(and(eq(segments.tenant, who.tenant), isNotNull(segments.queueId), scoped))
+        .orderBy(segments.queueId, desc(segments.queueName))
+        .limit(500);
+      return rows.map((r) => ({ value: r.id!, label: r.name ?? r.id! }));
+    }
+  }
+}
+
+const historyColumns = {
+  id: interactions.id,
+  createdAt: interactions.createdAt,
+  closedAt: interactions.closedAt,
+  channel: interactions.channel,
+  queueName: interactions.lastQueueName,
+  agentName: interactions.lastAgentName,
+  agentId: interactions.lastAgentId,
+  did: interactions.destination,
+  disposition: interactions.dispositionCode,
+  totalMs: interactions.totalMs,
+  status: interactions.status,
+  content: interactions.textPreview,
+};
+
+/** The C and A badges of seed 001: every interaction of a client or an agent, active first. */
+export async function history(db: Db, who: ApiPrincipal, by: { contact: string } | { agent: string }, limit: number) {
+  const match =
+    'contact' in by
+      ? eq(interactions.origin, by.contact)
+      : exists(
+          db
+            .select({ one: sql`1` })
+            .from(segments)
+            .where(and(eq(segments.tenant, interactions.tenant), eq(segments.interactionId, interactions.id), eq(segments.agentId, by.agent))),
+        );
+  const rows = await db
+    .select(historyColumns)
+    .from(interactions)
+    .where(and(interactionScope(db, who), match))
+    .orderBy(sql`(${interactions.status} = 'closed')`, desc(interactions.createdAt), asc(interactions.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    source: r.status === 'closed' ? 'closed' : 'active',
+    id: r.id,
+    created: r.createdAt.toISOString(),
+    closed: r.closedAt?.toISOString() ?? null,
+    channel: r.channel,
+    queue: r.queueName,
+    agent: r.agentName ?? r.agentId,
+    did: r.did,
+    disposition: r.disposition,
+    duration: r.totalMs === null ? null : r.totalMs / 1000,
+    status: r.status,
+    content: r.content === null ? null : r.content.slice(0, 80),
+  }));
+}
+
+/** The CxEngage-shaped record of one interaction (seed 004), with variables and linked flows. */
+export async function interactionDetail(db: Db, who: ApiPrincipal, id: string, includeEvents: boolean) {
+  const [row] = await db.select().from(interactions).where(and(interactionScope(db, who), eq(interactions.id, id)));
+  if (!row) return null;
+  const [legs, flows, events] = await Promise.all([
+    db.select().from(segments).where(and(eq(segments.tenant, who.tenant), eq(segments.interactionId, id))).orderBy(asc(segments.number)),
+    db.select().from(flowExecutions).where(and(eq(flowExecutions.tenant, who.tenant), eq(flowExecutions.interactionId, id))).orderBy(asc(flowExecutions.startedAt)),
+    includeEvents
+      ? db
+          .select({ eventId: rawEvents.eventId, type: rawEvents.eventType, occurredAt: rawEvents.occurredAt, receivedAt: rawEvents.receivedAt, payload: rawEvents.payload })
+          .from(rawEvents)
+          .where(and(eq(rawEvents.tenant, who.tenant), eq(rawEvents.kind, 'task'), eq(rawEvents.subjectId, id)))
+          .orderBy(asc(rawEvents.occurredAt), sql`case ${rawEvents.eventType} when 'CREATED' then 0 when 'QUEUED' then 1 when 'ROUTED' then 2 when 'TRANSFERRED' then 3 else 4 end`, asc(rawEvents.eventId))
+      : Promise.resolve(null),
+  ]);
+  const detail = toCxEngageDetail(row, legs, flows);
+  return events ? { ...detail, events: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString(), receivedAt: e.receivedAt.toISOString() })) } : detail;
+}
+
+export const SAVED_LISTS = ['interactions', 'flow-executions'] as const;
+
+export async function listSavedSearches(db: Db, who: ApiPrincipal, list?: string) {
+  const rows = await db
+    .select()
+    .from(savedSearches)
+    .where(and(eq(savedSearches.tenant, who.tenant), eq(savedSearches.apiKeyId, who.keyId), list ? eq(savedSearches.list, list) : undefined))
+    .orderBy(asc(savedSearches.name), asc(savedSearches.id));
+  return rows.map(savedView);
+}
+
+export async function createSavedSearch(db: Db, who: ApiPrincipal, s: { list: string; name: string; query: Record<string, unknown> }) {
+  const [row] = await db.insert(savedSearches).values({ tenant: who.tenant, apiKeyId: who.keyId, list: s.list, name: s.name, query: s.query }).returning();
+  return savedView(row!);
+}
+
+export async function renameSavedSearch(db: Db, who: ApiPrincipal, id: number, name: string) {
+  const [row] = await db
+    .update(savedSearches)
+    .set({ name, updatedAt: new Date() })
+    .where(and(eq(savedSearches.id, id), eq(savedSearches.tenant, who.tenant), eq(savedSearches.apiKeyId, who.keyId)))
+    .returning();
+  return row ? savedView(row) : null;
+}
+
+export async function deleteSavedSearch(db: Db, who: ApiPrincipal, id: number): Promise<boolean> {
+  const rows = await db
+    .delete(savedSearches)
+    .where(and(eq(savedSearches.id, id), eq(savedSearches.tenant, who.tenant), eq(savedSearches.apiKeyId, who.keyId)))
+    .returning({ id: savedSearches.id });
+  return rows.length > 0;
+}
+
+function savedView(r: typeof savedSearches.$inferSelect) {
+  return { id: r.id, list: r.list, name: r.name, query: r.query, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+}
