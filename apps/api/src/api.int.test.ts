@@ -215,6 +215,45 @@ describe('access: admin, supervisor, other tenant', () => {
     expect(agentItems.filter((h) => !h.id.startsWith('g-'))).toEqual([]);
   });
 
+  test('the matrix: admin / in-scope supervisor / out-of-scope supervisor / other tenant × every endpoint', async () => {
+    const own = planned.find((y) => y.queue.id === 'q-sales' && y.status === 'closed' && y.agent)!;
+    const foreign = planned.find((y) => y.queue.id === 'q-support' && y.status === 'closed' && y.agent)!;
+    const supportSup = (await createApiKey(env.db.db, 'acme', 'supervisor', ['q-support'])).key;
+    type Who = 'admin' | 'sales' | 'support' | 'other';
+    const key: Record<Who, string> = { admin: keys.admin, sales: keys.sales, support: supportSup, other: keys.other };
+    // For the record `own` (queue q-sales): who may see it, per endpoint.
+    const detailPaths = [`/v1/interactions/${own.id}`, `/v1/interactions/${own.id}?include=events`, `/v1/flow-executions/fx-${own.id}`];
+    const sees: Record<Who, boolean> = { admin: true, sales: true, support: false, other: false };
+    for (const who of Object.keys(key) as Who[]) {
+      for (const path of detailPaths) expect({ who, path, status: (await get(path, key[who])).status }).toEqual({ who, path, status: sees[who] ? 200 : 404 });
+      const has = (items: { id?: string; interactionId?: string }[]) => items.some((i) => i.id === own.id || i.interactionId === own.id);
+      const lists: [string, (b: any) => boolean][] = [
+        ['/v1/interactions?range=last7days&limit=500', (b) => has(b.items)],
+        ['/v1/flow-executions?range=last7days&limit=500', (b) => has(b.items)],
+        [`/v1/contacts/${encodeURIComponent(own.origin)}/history`, (b) => has(b.items)],
+        [`/v1/agents/${own.agent!.id}/history`, (b) => has(b.items)],
+      ];
+      for (const [path, found] of lists) {
+        const r = await get(path, key[who]);
+        expect({ who, path, status: r.status, found: found(r.body) }).toEqual({ who, path, status: 200, found: sees[who] });
+      }
+      const csv = await get('/v1/interactions/export?format=csv&range=last7days&truncate=true', key[who]);
+      expect({ who, csv: (csv.body as Buffer).toString('utf8').includes(own.id) }).toEqual({ who, csv: sees[who] });
+      const flowCsv = await get('/v1/flow-executions/export?format=csv&range=last7days&truncate=true', key[who]);
+      expect({ who, flowCsv: (flowCsv.body as Buffer).toString('utf8').includes(own.id) }).toEqual({ who, flowCsv: sees[who] });
+      const queues = (await get('/v1/filter-options/queues', key[who])).body.options.map((o: { value: string }) => o.value);
+      expect({ who, sales: queues.includes('q-sales') }).toEqual({ who, sales: who === 'admin' || who === 'sales' || who === 'other' });
+      const sessions = await get('/v1/workflow-sessions', key[who]);
+      expect(sessions.status).toBe(200);
+    }
+    // The supervisor of q-support sees `foreign`, the one of q-sales does not.
+    expect((await get(`/v1/interactions/${foreign.id}`, supportSup)).status).toBe(200);
+    expect((await get(`/v1/interactions/${foreign.id}`, keys.sales)).status).toBe(404);
+    const totals = await Promise.all([keys.admin, keys.sales, supportSup].map(async (k) => (await get('/v1/interactions?range=last7days&limit=1', k)).body.total as number));
+    expect(totals[1]! + totals[2]!).toBeLessThanOrEqual(totals[0]!);
+    expect(totals[1]).toBeGreaterThan(0);
+  });
+
   test('no key or a wrong key: 401', async () => {
     expect((await fetch(`${p.baseUrl}/v1/interactions`)).status).toBe(401);
     expect((await get('/v1/interactions', 'cxk_wrong')).status).toBe(401);
