@@ -1,7 +1,7 @@
 import { and, eq, gte, lt, gt, lte, inArray, or, ilike, sql, count, asc, type SQL } from 'drizzle-orm';
 import { flowExecutions, flowSteps, rawEvents, type ApiPrincipal, type Db } from '@cxfold/db';
 import { linkedInteractionScope } from './scope';
-import { keysetAfter, keysetOrder, type SortSpec } from './keyset';
+import { keysetAfter, keysetOrder, keysetPage, keysetAll, type SortSpec, type KeysetFetch } from './keyset';
 import { decodeCursor, encodeCursor } from './cursor';
 import { resolveRange, type ResolvedRange } from './time-range';
 import type { FlowListQuery } from './params';
@@ -79,49 +79,31 @@ export function toFlowListItem(r: ListRow) {
 }
 export type FlowListItem = ReturnType<typeof toFlowListItem>;
 
-export async function listFlowExecutions(db: Db, who: ApiPrincipal, q: FlowListQuery, timeZone: string): Promise<Page<FlowListItem>> {
-  const range = resolveRange(q, timeZone);
+function fetchFlows(db: Db, who: ApiPrincipal, q: FlowFilterQuery, range: ResolvedRange): KeysetFetch<ListRow> {
   const filters = flowFilters(db, who, q, range);
   const spec = SORTS[q.sort];
-  const after = q.cursor ? keysetAfter(spec, flowExecutions.id, q.order, decodeCursor(q.cursor)) : undefined;
-  const [rows, [totalRow]] = await Promise.all([
+  return (after, take) =>
     db
       .select({ ...listColumns, sortValue: sql<string | number | null>`${spec.expr}` })
       .from(flowExecutions)
-      .where(and(filters, after))
+      .where(and(filters, after ? keysetAfter(spec, flowExecutions.id, q.order, after) : undefined))
       .orderBy(...keysetOrder(spec, flowExecutions.id, q.order))
-      .limit(q.limit + 1),
-    db.select({ n: count() }).from(flowExecutions).where(filters),
-  ]);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
+      .limit(take);
+}
+
+export async function listFlowExecutions(db: Db, who: ApiPrincipal, q: FlowListQuery, timeZone: string): Promise<Page<FlowListItem>> {
+  const range = resolveRange(q, timeZone);
+  const [page, total] = await Promise.all([keysetPage(fetchFlows(db, who, q, range), q.cursor ? decodeCursor(q.cursor) : null, q.limit), countFlowExecutions(db, who, q, range)]);
   return {
-    items: page.map(toFlowListItem),
-    total: totalRow?.n ?? 0,
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ v: last.sortValue === null ? null : typeof last.sortValue === 'number' ? last.sortValue : String(last.sortValue), id: last.id }) : null,
+    items: page.rows.map(toFlowListItem),
+    total,
+    nextCursor: page.next ? encodeCursor(page.next) : null,
     range: { from: range.from.toISOString(), to: range.to.toISOString(), timeZone },
   };
 }
 
 export async function* iterateFlowExecutions(db: Db, who: ApiPrincipal, q: FlowFilterQuery, range: ResolvedRange, max: number) {
-  const filters = flowFilters(db, who, q, range);
-  const spec = SORTS[q.sort];
-  let cursor: { v: string | number | null; id: string } | null = null;
-  let sent = 0;
-  while (sent < max) {
-    const take = Math.min(1000, max - sent);
-    const rows = await db
-      .select({ ...listColumns, sortValue: sql<string | number | null>`${spec.expr}` })
-      .from(flowExecutions)
-      .where(and(filters, cursor ? keysetAfter(spec, flowExecutions.id, q.order, cursor) : undefined))
-      .orderBy(...keysetOrder(spec, flowExecutions.id, q.order))
-      .limit(take);
-    for (const r of rows) yield toFlowListItem(r);
-    sent += rows.length;
-    const last = rows.at(-1);
-    if (rows.length < take || !last) return;
-    cursor = { v: last.sortValue === null ? null : typeof last.sortValue === 'number' ? last.sortValue : String(last.sortValue), id: last.id };
-  }
+  for await (const r of keysetAll(fetchFlows(db, who, q, range), max)) yield toFlowListItem(r);
 }
 
 export async function countFlowExecutions(db: Db, who: ApiPrincipal, q: FlowFilterQuery, range: ResolvedRange): Promise<number> {

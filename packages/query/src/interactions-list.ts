@@ -1,7 +1,7 @@
 import { and, eq, gte, lt, inArray, or, ilike, sql, count, type SQL } from 'drizzle-orm';
 import { interactions, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
-import { keysetAfter, keysetOrder, type SortSpec } from './keyset';
+import { keysetAfter, keysetOrder, keysetPage, keysetAll, type SortSpec, type KeysetFetch } from './keyset';
 import { decodeCursor, encodeCursor } from './cursor';
 import { resolveRange, type ResolvedRange } from './time-range';
 import type { InteractionListQuery } from './params';
@@ -98,59 +98,40 @@ export interface Page<T> {
   range: { from: string; to: string; timeZone: string };
 }
 
-export async function listInteractions(db: Db, who: ApiPrincipal, q: InteractionListQuery, timeZone: string): Promise<Page<InteractionListRow>> {
-  const range = resolveRange(q, timeZone);
+/** The sorted, filtered rows of the list, after a cursor. */
+function fetchInteractions(db: Db, who: ApiPrincipal, q: InteractionFilterQuery, range: ResolvedRange): KeysetFetch<InteractionRowData> {
   const filters = interactionFilters(db, who, q, range);
   const spec = SORTS[q.sort];
-  const after = q.cursor ? keysetAfter(spec, interactions.id, q.order, decodeCursor(q.cursor)) : undefined;
-  const [rows, [totalRow]] = await Promise.all([
+  return (after, take) =>
     db
       .select({ ...interactionListColumns, sortValue: sql<string | number | null>`${spec.expr}` })
       .from(interactions)
-      .where(and(filters, after))
+      .where(and(filters, after ? keysetAfter(spec, interactions.id, q.order, after) : undefined))
       .orderBy(...keysetOrder(spec, interactions.id, q.order))
-      .limit(q.limit + 1),
-    db.select({ n: count() }).from(interactions).where(filters),
+      .limit(take);
+}
+
+type InteractionRowData = Parameters<typeof toListItem>[0];
+
+export async function listInteractions(db: Db, who: ApiPrincipal, q: InteractionListQuery, timeZone: string): Promise<Page<InteractionListRow>> {
+  const range = resolveRange(q, timeZone);
+  const [page, total] = await Promise.all([
+    keysetPage(fetchInteractions(db, who, q, range), q.cursor ? decodeCursor(q.cursor) : null, q.limit),
+    countInteractions(db, who, q, range),
   ]);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
   return {
-    items: page.map(toListItem),
-    total: totalRow?.n ?? 0,
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ v: normalise(last.sortValue), id: last.id }) : null,
+    items: page.rows.map(toListItem),
+    total,
+    nextCursor: page.next ? encodeCursor(page.next) : null,
     range: { from: range.from.toISOString(), to: range.to.toISOString(), timeZone },
   };
 }
 
-/** Sort values come back as text for timestamps and bigints (postgres.js): keep them as text. */
-function normalise(v: unknown): string | number | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString();
-  return typeof v === 'number' ? v : String(v);
-}
-
-/** All rows matching the filters in list order, in chunks (exports). */
 export type InteractionFilterQuery = Omit<InteractionListQuery, 'limit' | 'cursor'>;
 
+/** All rows matching the filters in list order (exports). */
 export async function* iterateInteractions(db: Db, who: ApiPrincipal, q: InteractionFilterQuery, range: ResolvedRange, max: number) {
-  const filters = interactionFilters(db, who, q, range);
-  const spec = SORTS[q.sort];
-  let cursor: { v: string | number | null; id: string } | null = null;
-  let sent = 0;
-  while (sent < max) {
-    const take = Math.min(1000, max - sent);
-    const rows = await db
-      .select({ ...interactionListColumns, sortValue: sql<string | number | null>`${spec.expr}` })
-      .from(interactions)
-      .where(and(filters, cursor ? keysetAfter(spec, interactions.id, q.order, cursor) : undefined))
-      .orderBy(...keysetOrder(spec, interactions.id, q.order))
-      .limit(take);
-    for (const r of rows) yield toListItem(r);
-    sent += rows.length;
-    const last = rows.at(-1);
-    if (rows.length < take || !last) return;
-    cursor = { v: normalise(last.sortValue), id: last.id };
-  }
+  for await (const r of keysetAll(fetchInteractions(db, who, q, range), max)) yield toListItem(r);
 }
 
 export async function countInteractions(db: Db, who: ApiPrincipal, q: InteractionFilterQuery, range: ResolvedRange): Promise<number> {
