@@ -3,6 +3,7 @@ import { createDbClient, migrate } from '@cxfold/db';
 import { UsageError } from './args';
 import { tenantsCommand } from './tenants';
 import { apiKeysCommand } from './api-keys';
+import { deadLettersCommand } from './dead-letters';
 
 const HELP = `cxfold: operate a cxfold installation
 
@@ -17,8 +18,12 @@ commands:
   api-keys create --tenant <slug> --role admin|supervisor [--queues q1,q2] [--json]
   api-keys list --tenant <slug> [--json]
   api-keys revoke --tenant <slug> <key-id>
+  dead-letters list [--tenant s] [--type t] [--kind task|flow] [--since t] [--until t] [--error text] [--limit N] [--json]
+  dead-letters show <id> [--json]
+  dead-letters replay <id> | <filters> | --all [--dry-run]   fold dead-lettered events again
+  dead-letters purge <id> | <filters> | --all --yes          forget dead-letter records (raw events are kept)
 
-Environment: DATABASE_URL (see docs/configuration.md).
+Environment: DATABASE_URL; REDIS_URL and QUEUE_PREFIX for dead-letters replay (see docs/configuration.md).
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'tenants') return await tenantsCommand(db.db, rest);
     if (command === 'api-keys') return await apiKeysCommand(db.db, rest);
+    if (command === 'dead-letters') return await deadLettersCommand(db.db, rest, env);
     throw new UsageError(`unknown command "${command}"`);
   } finally {
     await db.close();

@@ -44,7 +44,7 @@ export function printSummary(
   say('cxfold demo summary');
   say(`  accepted ${sent.accepted}   duplicates ${sent.duplicates}   rejected ${sent.rejected}   (generator: ${expected.uniqueEvents} distinct events)`);
   if (sent.errors.length) say(`  first rejections: ${sent.errors.join(' | ')}`);
-  say(`  raw events ${s.raw.total}   folded ${s.raw.folded}   dead-lettered ${s.raw.dead}   card numbers masked ${s.raw.masked}`);
+  say(`  raw events ${s.raw.total}   folded ${s.raw.folded}   dead-lettered ${s.raw.dead}   card numbers masked ${s.raw.masked} (generator typed ${expected.cardNumbersTyped})`);
   say(`  interactions by status: ${table(s.byStatus)}   (generator: ${JSON.stringify(expected.byFinalStatus)})`);
   say(`  interactions by channel: ${table(s.byChannel)}`);
   say(`  segments: ${table(s.legs)}`);

@@ -3,20 +3,37 @@ import type express from 'express';
 import type { ReceiverEnv } from '@cxfold/config';
 import type { Logger } from '@cxfold/log';
 import { createDbClient, RawEventWriter } from '@cxfold/db';
-import { createRedis, FoldQueue } from '@cxfold/queue';
-import { IngestEngine, TenantDirectory } from '@cxfold/ingest';
+import { createRedis, FoldQueue, enforceRedisPolicy } from '@cxfold/queue';
+import { IngestEngine, TenantDirectory, TenantRateLimiter, BacklogMonitor } from '@cxfold/ingest';
 import { withDeadline } from '@cxfold/runtime';
 import { createReceiverApp } from './app';
 
 export interface RunningReceiver {
   server: Server;
   port: number;
+  backlog: BacklogMonitor;
   close(): Promise<void>;
 }
 
 type Settings = Pick<
   ReceiverEnv,
-  'DATABASE_URL' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'PG_POOL_SIZE' | 'PORT' | 'HOST' | 'BODY_LIMIT_BYTES' | 'TENANT_CACHE_MS' | 'SIGNATURE_TOLERANCE_S' | 'GROUP_COMMIT_MAX' | 'SHUTDOWN_TIMEOUT_MS'
+  | 'NODE_ENV'
+  | 'DATABASE_URL'
+  | 'REDIS_URL'
+  | 'QUEUE_PREFIX'
+  | 'PG_POOL_SIZE'
+  | 'PORT'
+  | 'HOST'
+  | 'BODY_LIMIT_BYTES'
+  | 'TENANT_CACHE_MS'
+  | 'SIGNATURE_TOLERANCE_S'
+  | 'GROUP_COMMIT_MAX'
+  | 'SHUTDOWN_TIMEOUT_MS'
+  | 'RATE_LIMIT_PER_SECOND'
+  | 'BACKLOG_SOFT_LIMIT'
+  | 'BACKLOG_HARD_LIMIT'
+  | 'BACKLOG_POLL_MS'
+  | 'STORE_TIMEOUT_MS'
 > & { JOB_ATTEMPTS?: number; JOB_BACKOFF_MS?: number };
 
 /** Wires config → clients → engine → HTTP server. Used by the receiver's main and the all-in-one server. */
@@ -24,13 +41,19 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const db = createDbClient({ url: env.DATABASE_URL, poolSize: env.PG_POOL_SIZE, applicationName: 'cxfold-receiver' });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', (err) => logger.warn({ err: err.message, component: 'redis' }, 'redis connection error'));
+  await enforceRedisPolicy(redis, env.NODE_ENV === 'production', (msg) => logger.warn({ component: 'redis' }, msg));
   const queue = new FoldQueue(redis, env.QUEUE_PREFIX, { attempts: env.JOB_ATTEMPTS ?? 5, backoffMs: env.JOB_BACKOFF_MS ?? 1_000 });
+  const backlog = new BacklogMonitor(queue, { soft: env.BACKLOG_SOFT_LIMIT, hard: env.BACKLOG_HARD_LIMIT, intervalMs: env.BACKLOG_POLL_MS }, logger);
+  backlog.start();
   const engine = new IngestEngine({
     tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
     writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX }),
     queue,
     logger,
     signatureToleranceS: env.SIGNATURE_TOLERANCE_S,
+    storeTimeoutMs: env.STORE_TIMEOUT_MS,
+    rateLimiter: new TenantRateLimiter(redis, env.QUEUE_PREFIX, env.RATE_LIMIT_PER_SECOND),
+    backlog,
   });
   const app = createReceiverApp({ engine, bodyLimitBytes: env.BODY_LIMIT_BYTES, logger, extraRoutes });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -44,6 +67,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   return {
     server,
     port,
+    backlog,
     async close() {
       // Stop accepting, let in-flight requests finish (their raw events commit), then close clients.
       await withDeadline(
@@ -57,6 +81,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
         logger.warn({ err }, 'closing remaining connections');
         server.closeAllConnections();
       });
+      backlog.stop();
       await queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
       redis.disconnect();
       await db.close();

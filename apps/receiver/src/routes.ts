@@ -28,6 +28,10 @@ function respond(res: Response, outcome: IngestOutcome): void {
     case 'invalid':
       sendProblem(res, { status: 422, title: 'Invalid event', detail: `${outcome.errors.length} field(s) failed validation`, errors: outcome.errors });
       return;
+    case 'rate_limited':
+      res.setHeader('Retry-After', String(outcome.retryAfterS));
+      sendProblem(res, { status: 429, title: 'Too many requests', detail: `this tenant's rate limit is reached; retry after ${outcome.retryAfterS} s` });
+      return;
     case 'unavailable':
       res.setHeader('Retry-After', String(outcome.retryAfterS));
       sendProblem(res, { status: 503, title: 'Service unavailable', detail: `${outcome.reason}; nothing was stored, send it again` });

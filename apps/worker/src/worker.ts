@@ -1,7 +1,7 @@
 import type { WorkerEnv } from '@cxfold/config';
 import type { Logger } from '@cxfold/log';
 import { createDbClient } from '@cxfold/db';
-import { createRedis, FoldQueue } from '@cxfold/queue';
+import { createRedis, FoldQueue, enforceRedisPolicy } from '@cxfold/queue';
 import { createFoldWorker, Sweeper, type FoldWorker, type BatchStats, type JobOutcome } from '@cxfold/projector';
 import type { FoldJob } from '@cxfold/queue';
 
@@ -13,6 +13,7 @@ export interface RunningWorker {
 
 type Settings = Pick<
   WorkerEnv,
+  | 'NODE_ENV'
   | 'DATABASE_URL'
   | 'REDIS_URL'
   | 'QUEUE_PREFIX'
@@ -38,6 +39,7 @@ export async function startWorker(env: Settings, logger: Logger, hooks: WorkerHo
   const workerRedis = createRedis(env.REDIS_URL, 'worker');
   const producerRedis = createRedis(env.REDIS_URL, 'producer');
   for (const r of [workerRedis, producerRedis]) r.on('error', (err) => logger.warn({ err: err.message, component: 'redis' }, 'redis connection error'));
+  await enforceRedisPolicy(producerRedis, env.NODE_ENV === 'production', (msg) => logger.warn({ component: 'redis' }, msg));
   const queue = new FoldQueue(producerRedis, env.QUEUE_PREFIX, { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS });
   const fold = createFoldWorker({
     connection: workerRedis,

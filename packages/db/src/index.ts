@@ -6,3 +6,4 @@ export { RawEventWriter, insertRawEvents, type RawEventInput, type WriteOutcome 
 export * from './projections';
 export * from './sweeper-queries';
 export * from './api-keys-repo';
+export * from './dead-letters-repo';

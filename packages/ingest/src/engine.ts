@@ -12,8 +12,11 @@ import {
 import type { RawEventInput, RawEventWriter } from '@cxfold/db';
 import type { FoldQueue, FoldJob } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
+import { withDeadline } from '@cxfold/runtime';
 import { verifyRequest, type AuthHeaders } from './auth';
 import type { TenantDirectory } from './tenant-directory';
+import type { TenantRateLimiter } from './rate-limit';
+import type { BacklogMonitor } from './backlog';
 
 export type IngestSource = { kind: 'task'; pathType: TaskEventType | null } | { kind: 'flow' };
 
@@ -32,7 +35,8 @@ export interface ItemResult {
 
 /**
  * Every expected outcome of a delivery, each mapped to one HTTP status by the receiver:
- * accepted 202, unknown_tenant 404, unauthorized 401, malformed 400, invalid 422, unavailable 503.
+ * accepted 202, unknown_tenant 404, unauthorized 401, malformed 400, invalid 422,
+ * rate_limited 429, unavailable 503.
  */
 export type IngestOutcome =
   | { kind: 'accepted'; batch: boolean; results: ItemResult[]; masked: number }
@@ -40,6 +44,7 @@ export type IngestOutcome =
   | { kind: 'unauthorized'; reason: string }
   | { kind: 'malformed'; detail: string }
   | { kind: 'invalid'; errors: FieldError[] }
+  | { kind: 'rate_limited'; retryAfterS: number }
   | { kind: 'unavailable'; reason: string; retryAfterS: number };
 
 export interface IngestDeps {
@@ -48,11 +53,17 @@ export interface IngestDeps {
   queue: FoldQueue;
   logger: Logger;
   signatureToleranceS: number;
+  /** Longest a sender waits for Postgres before getting 503 (a connection can hang rather than fail). */
+  storeTimeoutMs?: number;
+  rateLimiter?: TenantRateLimiter;
+  backlog?: BacklogMonitor;
   now?: () => number;
 }
 
 /** Seconds a sender should wait before retrying when our storage is unavailable. */
 const RETRY_AFTER_S = 30;
+/** A full backlog drains in minutes; Webex Connect retries 60 s apart anyway. */
+const BACKLOG_RETRY_AFTER_S = 60;
 
 export class IngestEngine {
   private readonly log: Logger;
@@ -66,7 +77,7 @@ export class IngestEngine {
   async ingest(req: IngestRequest): Promise<IngestOutcome> {
     let tenant;
     try {
-      tenant = await this.deps.tenants.get(req.tenant);
+      tenant = await withDeadline('tenant lookup', this.deps.storeTimeoutMs ?? 10_000, this.deps.tenants.get(req.tenant));
     } catch (err) {
       this.log.error({ err, requestId: req.requestId }, 'tenant lookup failed');
       return { kind: 'unavailable', reason: 'storage unavailable', retryAfterS: RETRY_AFTER_S };
@@ -76,6 +87,15 @@ export class IngestEngine {
     const nowMs = this.now();
     const auth = verifyRequest(tenant, req.headers, req.rawBody, nowMs, this.deps.signatureToleranceS);
     if (!auth.ok) return { kind: 'unauthorized', reason: auth.reason };
+
+    // After authentication, so nobody can spend a tenant's budget with forged requests.
+    if (this.deps.rateLimiter) {
+      const rate = await this.deps.rateLimiter.check(tenant.slug, tenant.rateLimitPerSecond);
+      if (!rate.ok) return { kind: 'rate_limited', retryAfterS: rate.retryAfterS };
+    }
+    if (this.deps.backlog?.level === 'full') {
+      return { kind: 'unavailable', reason: `fold backlog is full (${this.deps.backlog.size} events waiting)`, retryAfterS: BACKLOG_RETRY_AFTER_S };
+    }
 
     const parsed = parseJsonBody(req.rawBody);
     if (!parsed.ok) {
@@ -88,7 +108,9 @@ export class IngestEngine {
 
     let outcomes;
     try {
-      outcomes = await this.deps.writer.write(items.events);
+      // If the deadline passes the insert may still commit later: the sender retries on 503 and
+      // the retry is then a duplicate, still one row. Never a 202 without the commit.
+      outcomes = await withDeadline('raw event insert', this.deps.storeTimeoutMs ?? 10_000, this.deps.writer.write(items.events));
     } catch (err) {
       this.log.error({ err, requestId: req.requestId, tenant: tenant.slug }, 'raw event insert failed');
       return { kind: 'unavailable', reason: 'storage unavailable', retryAfterS: RETRY_AFTER_S };

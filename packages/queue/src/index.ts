@@ -1,3 +1,4 @@
 export * from './jobs';
 export { createRedis } from './connection';
 export { FoldQueue } from './fold-queue';
+export { checkRedisPolicy, enforceRedisPolicy, UnsafeRedisError, type RedisPolicyCheck } from './redis-policy';

@@ -1,0 +1,1 @@
+export { runChaos, chaosPassed, formatReport, killSchedule, type ChaosOptions, type ChaosReport } from './chaos';

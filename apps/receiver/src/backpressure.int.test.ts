@@ -1,0 +1,151 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { createTestEnv, startPipeline, sendSigned, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { checkRedisPolicy, enforceRedisPolicy, UnsafeRedisError } from '@cxfold/queue';
+import { startPrivateRedis } from '@cxfold/testkit';
+
+const at = () => new Date(Date.now() - 60_000).toISOString();
+let n = 0;
+const body = () => ({ taskId: `task-bp-${++n}`, timestamp: at() });
+
+describe('per-tenant rate limit', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    p = await startPipeline(env, { withWorker: false, overrides: { RATE_LIMIT_PER_SECOND: '5', TENANT_CACHE_MS: '0' } });
+  });
+  afterAll(async () => {
+    await p.close();
+    await env.teardown();
+  });
+
+  test('over the limit: 429 with Retry-After and nothing stored; a tenant override raises it', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, () => sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())));
+    const limited = results.filter((r) => r.status === 429);
+    const accepted = results.filter((r) => r.status === 202);
+    expect(accepted).toHaveLength(5);
+    expect(limited).toHaveLength(7);
+    expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited[0]!.body).toMatchObject({ status: 429, title: 'Too many requests' });
+    const { rows } = await one(env.db.sql<{ rows: number }[]>`select count(*)::int as rows from raw_events`);
+    expect(rows).toBe(5);
+
+    await env.db.sql`update tenants set rate_limit_per_second = 50 where slug = ${p.tenant.tenant}`;
+    await new Promise((r) => setTimeout(r, 1100));
+    const more = await Promise.all(Array.from({ length: 20 }, () => sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())));
+    expect(more.every((r) => r.status === 202)).toBe(true);
+  });
+});
+
+describe('fold backlog limits', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    // No worker: every accepted event waits in the queue.
+    p = await startPipeline(env, { withWorker: false, overrides: { BACKLOG_SOFT_LIMIT: '3', BACKLOG_HARD_LIMIT: '6', BACKLOG_POLL_MS: '50' } });
+  });
+  afterAll(async () => {
+    await p.close();
+    await env.teardown();
+  });
+
+  test('past the soft limit it keeps accepting; past the hard limit it answers 503 + Retry-After and stores nothing', async () => {
+    for (let i = 0; i < 5; i++) expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())).status).toBe(202);
+    await p.receiver.backlog.poll();
+    expect(p.receiver.backlog.level).toBe('high');
+    expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 100));
+    await p.receiver.backlog.poll();
+    expect(p.receiver.backlog.level).toBe('full');
+    const refused = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', body());
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    const { rows } = await one(env.db.sql<{ rows: number }[]>`select count(*)::int as rows from raw_events`);
+    expect(rows).toBe(6);
+  });
+});
+
+/** A TCP proxy in front of Postgres that the test can cut, to make Postgres unreachable. */
+function pgProxy(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server: Server = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = connect(target.port, target.host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  return {
+    listen: () => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))),
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('Postgres unreachable', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  let proxy: ReturnType<typeof pgProxy>;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    const real = new URL(env.databaseUrl);
+    proxy = pgProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const port = await proxy.listen();
+    const viaProxy = new URL(env.databaseUrl);
+    viaProxy.port = String(port);
+    p = await startPipeline({ ...env, databaseUrl: viaProxy.toString() }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '1500' } });
+  });
+  afterAll(async () => {
+    proxy.restore();
+    await p.close();
+    await proxy.close();
+    await env.teardown();
+  });
+
+  test('the receiver answers 503 with Retry-After (never 202) and accepts again when Postgres is back', async () => {
+    expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())).status).toBe(202);
+    proxy.cut();
+    const down = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { ...body(), eventId: 'evt-during-outage' });
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('30');
+    expect(down.body.detail).toMatch(/nothing was stored/);
+    proxy.restore();
+    const again = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { ...body(), eventId: 'evt-during-outage' });
+    expect(again.status).toBe(202);
+    // The insert queued during the outage may have committed once Postgres came back: then the
+    // retry is a duplicate. Either way the event is stored exactly once.
+    expect(again.body).toEqual({ id: 'evt-during-outage', duplicate: expect.any(Boolean) });
+    const { rows } = await one(env.db.sql<{ rows: number }[]>`select count(*)::int as rows from raw_events where event_id = 'evt-during-outage'`);
+    expect(rows).toBe(1);
+  });
+});
+
+describe('Redis maxmemory-policy', () => {
+  test('noeviction passes; anything else warns, and refuses in production', async () => {
+    const redis = await startPrivateRedis();
+    const client = new Redis(redis.url);
+    try {
+      expect(await checkRedisPolicy(client)).toEqual({ ok: true, policy: 'noeviction' });
+      await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const warnings: string[] = [];
+      await enforceRedisPolicy(client, false, (m) => warnings.push(m));
+      expect(warnings[0]).toMatch(/allkeys-lru/);
+      await expect(enforceRedisPolicy(client, true, () => undefined)).rejects.toBeInstanceOf(UnsafeRedisError);
+    } finally {
+      client.disconnect();
+      await redis.stop();
+    }
+  });
+});
