@@ -60,6 +60,10 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
     const s = app.listen(env.PORT, env.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   server.keepAliveTimeout = 65_000;
+  let closing = false;
+  server.on('request', (_req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   logger.info({ port }, 'receiver listening');
@@ -70,17 +74,16 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
     backlog,
     async close() {
       // Stop accepting, let in-flight requests finish (their raw events commit), then close clients.
-      await withDeadline(
-        'http close',
-        env.SHUTDOWN_TIMEOUT_MS,
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-      ).catch((err: unknown) => {
-        logger.warn({ err }, 'closing remaining connections');
-        server.closeAllConnections();
-      });
+      // Keep-alive sockets would hold close() open: answer in-flight requests with
+      // Connection: close and drop sockets as soon as they go idle.
+      closing = true;
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      await withDeadline('http close', Math.floor(env.SHUTDOWN_TIMEOUT_MS / 2), new Promise<void>((resolve) => server.close(() => resolve())))
+        .catch((err: unknown) => {
+          logger.warn({ err }, 'closing remaining connections');
+          server.closeAllConnections();
+        })
+        .finally(() => clearInterval(sweep));
       backlog.stop();
       await queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
       redis.disconnect();
