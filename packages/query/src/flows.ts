@@ -8,7 +8,7 @@ import type { FlowListQuery } from './params';
 import type { Page } from './interactions-list';
 
 const SORTS: Record<FlowListQuery['sort'], SortSpec> = {
-  started: { expr: flowExecutions.startedAt, kind: 'time' },
+  started: { expr: flowExecutions.startedAt, kind: 'time', notNull: true },
   ended: { expr: flowExecutions.endedAt, kind: 'time' },
   duration: { expr: flowExecutions.durationMs, kind: 'number' },
   flow: { expr: flowExecutions.flowName, kind: 'text' },

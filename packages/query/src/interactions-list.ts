@@ -9,7 +9,7 @@ import type { InteractionListQuery } from './params';
 const client = sql`coalesce(${interactions.customerName}, ${interactions.origin}, ${interactions.destination})`;
 
 const SORTS: Record<InteractionListQuery['sort'], SortSpec> = {
-  created: { expr: interactions.createdAt, kind: 'time' },
+  created: { expr: interactions.createdAt, kind: 'time', notNull: true },
   closed: { expr: interactions.closedAt, kind: 'time' },
   channel: { expr: interactions.channel, kind: 'text' },
   queue: { expr: interactions.lastQueueName, kind: 'text' },
@@ -19,7 +19,7 @@ const SORTS: Record<InteractionListQuery['sort'], SortSpec> = {
   disposition: { expr: interactions.dispositionCode, kind: 'text' },
   duration: { expr: interactions.totalMs, kind: 'number' },
   acw: { expr: interactions.acwMs, kind: 'number' },
-  status: { expr: interactions.status, kind: 'text' },
+  status: { expr: interactions.status, kind: 'text', notNull: true },
 };
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -6,6 +6,8 @@ export type SortKind = 'time' | 'text' | 'number';
 export interface SortSpec {
   expr: SQL | AnyColumn;
   kind: SortKind;
+  /** NOT NULL columns sort without NULLS LAST, so a plain (tenant, column, id) index serves the order. */
+  notNull?: boolean;
 }
 
 const cast = (kind: SortKind, v: string | number): SQL => (kind === 'time' ? sql`${v}::timestamptz` : kind === 'number' ? sql`${v}::float8` : sql`${v}::text`);
@@ -17,12 +19,14 @@ const cast = (kind: SortKind, v: string | number): SQL => (kind === 'time' ? sql
  */
 export function keysetAfter(spec: SortSpec, idCol: AnyColumn, order: 'asc' | 'desc', c: Cursor): SQL {
   const cmp = order === 'asc' ? sql`>` : sql`<`;
+  if (spec.notNull && c.v !== null) return sql`(${spec.expr}, ${idCol}) ${cmp} (${cast(spec.kind, c.v)}, ${c.id})`;
   if (c.v === null) return and(sql`${spec.expr} is null`, sql`${idCol} ${cmp} ${c.id}`)!;
   const v = cast(spec.kind, c.v);
   return sql`(${spec.expr} ${cmp} ${v} or (${spec.expr} = ${v} and ${idCol} ${cmp} ${c.id}) or ${spec.expr} is null)`;
 }
 
 export function keysetOrder(spec: SortSpec, idCol: AnyColumn, order: 'asc' | 'desc'): SQL[] {
+  if (spec.notNull) return order === 'asc' ? [sql`${spec.expr} asc`, sql`${idCol} asc`] : [sql`${spec.expr} desc`, sql`${idCol} desc`];
   return order === 'asc' ? [sql`${spec.expr} asc nulls last`, sql`${idCol} asc`] : [sql`${spec.expr} desc nulls last`, sql`${idCol} desc`];
 }
 

@@ -53,6 +53,8 @@ export const flowExecutions = pgTable(
     index('flow_executions_entry_point_idx').on(t.tenant, t.entryPoint, t.startedAt),
     index('flow_executions_from_idx').on(t.tenant, t.from, t.startedAt),
     index('flow_executions_to_idx').on(t.tenant, t.to, t.startedAt),
+    index('flow_executions_version_idx').on(t.tenant, t.version, t.startedAt),
+    index('flow_executions_tag_idx').on(t.tenant, t.tag, t.startedAt),
     index('flow_executions_active_idx').on(t.tenant, t.startedAt).where(sql`status = 'active'`),
   ],
 );

@@ -1,0 +1,2 @@
+CREATE INDEX "flow_executions_version_idx" ON "flow_executions" USING btree ("tenant","version","started_at");--> statement-breakpoint
+CREATE INDEX "flow_executions_tag_idx" ON "flow_executions" USING btree ("tenant","tag","started_at");
