@@ -69,25 +69,34 @@ export class RawEventWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const all = batch.flatMap((p) => p.items);
-      const inserted = await insertRawEvents(this.sql, all);
-      const claimed = new Set<string>();
-      for (const p of batch) {
-        p.resolve(
-          p.items.map((item) => {
-            const key = `${item.tenant}\u0001${item.eventId}`;
-            const id = inserted.get(key);
-            // Two deliveries of one id in the same batch: the first is new, the rest are duplicates.
-            if (id !== undefined && !claimed.has(key)) {
-              claimed.add(key);
-              return { rawEventId: id, duplicate: false };
-            }
-            return { rawEventId: null, duplicate: true };
-          }),
-        );
-      }
+      await this.insertAndResolve(batch);
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      // One request's rows must not sink its neighbours': retry each request on its own.
+      for (const p of batch) await this.insertAndResolve([p]).catch((e: unknown) => p.reject(e));
+    }
+  }
+
+  private async insertAndResolve(batch: Pending[]): Promise<void> {
+    const all = batch.flatMap((p) => p.items);
+    const inserted = await insertRawEvents(this.sql, all);
+    const claimed = new Set<string>();
+    for (const p of batch) {
+      p.resolve(
+        p.items.map((item) => {
+          const key = `${item.tenant}\u0001${item.eventId}`;
+          const id = inserted.get(key);
+          // Two deliveries of one id in the same batch: the first is new, the rest are duplicates.
+          if (id !== undefined && !claimed.has(key)) {
+            claimed.add(key);
+            return { rawEventId: id, duplicate: false };
+          }
+          return { rawEventId: null, duplicate: true };
+        }),
+      );
     }
   }
 }
