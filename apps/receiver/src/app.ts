@@ -51,6 +51,11 @@ export function errorHandler(logger: Logger) {
       sendProblem(res, { status: e.status, title: 'Bad request', detail: e.message });
       return;
     }
+    // The router's URIError for a malformed %-escape in a path parameter carries status 400 but no `expose`.
+    if (err instanceof URIError && e.status === 400) {
+      sendProblem(res, { status: 400, title: 'Bad request', detail: 'the URL holds a malformed percent-encoding' });
+      return;
+    }
     logger.error({ err, requestId: res.locals.requestId }, 'unhandled error');
     sendProblem(res, { status: 500, title: 'Internal error', detail: `request ${String(res.locals.requestId)} failed; it was not stored` });
   };

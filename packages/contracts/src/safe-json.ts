@@ -5,7 +5,7 @@
  */
 export type ParseFailure =
   | { ok: false; status: 400; reason: 'invalid_utf8' | 'invalid_json'; detail: string }
-  | { ok: false; status: 422; reason: 'forbidden_key' | 'nul_character' | 'lone_surrogate' | 'too_deep'; detail: string; path: string };
+  | { ok: false; status: 422; reason: 'forbidden_key' | 'nul_character' | 'lone_surrogate' | 'too_deep' | 'number_out_of_range'; detail: string; path: string };
 export type ParseResult = { ok: true; value: unknown } | ParseFailure;
 
 export const MAX_JSON_DEPTH = 32;
@@ -32,6 +32,10 @@ export function parseJsonBody(raw: Uint8Array): ParseResult {
 
 function inspect(value: unknown, path: string, depth: number): ParseFailure | null {
   if (typeof value === 'string') return inspectString(value, path);
+  // 1e400 parses to Infinity, which JSON.stringify (and so the stored payload) turns into null.
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return { ok: false, status: 422, reason: 'number_out_of_range', detail: 'number is beyond the double-precision range', path };
+  }
   if (value === null || typeof value !== 'object') return null;
   if (depth >= MAX_JSON_DEPTH) {
     return { ok: false, status: 422, reason: 'too_deep', detail: `nesting deeper than ${MAX_JSON_DEPTH} levels`, path };

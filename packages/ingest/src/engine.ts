@@ -60,6 +60,8 @@ export interface IngestDeps {
   now?: () => number;
 }
 
+/** raw_events.mask_count is a smallint; the count is informational, the masking itself is not capped. */
+const MAX_MASK_COUNT = 32_767;
 /** Seconds a sender should wait before retrying when our storage is unavailable. */
 const RETRY_AFTER_S = 30;
 /** A full backlog drains in minutes; Webex Connect retries 60 s apart anyway. */
@@ -168,7 +170,7 @@ export class IngestEngine {
             subjectId: v.value.body.taskId,
             occurredAtMs: toEpochMs(v.value.body.timestamp)!,
             payload,
-            maskCount: count,
+            maskCount: Math.min(count, MAX_MASK_COUNT),
             requestId: req.requestId,
           },
         ],
@@ -186,7 +188,7 @@ export class IngestEngine {
         subjectId: event.executionId,
         occurredAtMs: toEpochMs(event.timestamp)!,
         payload: value,
-        maskCount: count,
+        maskCount: Math.min(count, MAX_MASK_COUNT),
         requestId: req.requestId,
       };
     });
