@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { createDbClient, createTenant, migrate } from '@cxfold/db';
-import { generateSyntheticDay, shuffleDeliveries } from '../../demo/src/synthetic-day';
+import { generateSyntheticDay, shuffleDeliveries } from '@cxfold/demo';
 import { ChaosRedis, freePort, foldWorkersConnected, sleep, tsxService, type ChildService } from './processes';
 import { startSending, type SenderStats } from './sender';
 import { checkAcknowledged, checkProjections, checkSettled, pendingCount } from './verify';
@@ -22,6 +22,18 @@ export interface ChaosOptions {
   concurrency?: number;
   /** How long to wait for every raw event to be folded after the last delivery (default 120 s). */
   settleTimeoutMs?: number;
+  /**
+   * Restart Redis only after the last worker kill. A killed worker leaves the jobs it held
+   * 'active' in Redis; the sweeper leaves active jobs alone, so their events wait for BullMQ's
+   * stalled-job check (30–90 s). A Redis restart afterwards drops those jobs and the sweeper
+   * re-enqueues them within SWEEP_GRACE_MS: the run then settles in seconds (the test suite's
+   * short form uses this to stay well under a minute).
+   */
+  redisLast?: boolean;
+  /** LOG_LEVEL of the receiver and the worker (default warn); their logs go to files. */
+  serviceLogLevel?: string;
+  /** Aborting stops the run at the next step; the clean-up (processes, database) still runs. */
+  signal?: AbortSignal;
 }
 
 export interface ChaosReport {
@@ -83,7 +95,7 @@ function rng(seed: number): () => number {
  * When to strike, as fractions of the deliveries sent: `kills` receiver kills, `kills`
  * worker kills, one or two Redis restarts, shuffled and spread over 5 %–90 % of the run.
  */
-export function killSchedule(kills: number, seed: number): { at: number; action: Action }[] {
+export function killSchedule(kills: number, seed: number, redisLast = false): { at: number; action: Action }[] {
   const random = rng(seed ^ 0x9e3779b9);
   const redis = kills <= 0 ? 0 : kills >= 3 ? 2 : 1;
   const actions: Action[] = [...Array<Action>(kills).fill('receiver'), ...Array<Action>(kills).fill('worker'), ...Array<Action>(redis).fill('redis')];
@@ -91,8 +103,16 @@ export function killSchedule(kills: number, seed: number): { at: number; action:
     const j = Math.floor(random() * (i + 1));
     [actions[i], actions[j]] = [actions[j]!, actions[i]!];
   }
+  if (redisLast) actions.sort((a, b) => Number(a === 'redis') - Number(b === 'redis'));
   const n = actions.length;
   return actions.map((action, i) => ({ action, at: 0.05 + (0.85 * (i + 0.25 + random() * 0.5)) / n }));
+}
+
+/** Waits for `p`, at most `ms` (the timer is cleared, so nothing is left pending). */
+async function within(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function withDatabase(url: string, name: string): string {
@@ -109,13 +129,19 @@ function withDatabase(url: string, name: string): string {
  */
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
-  const log = opts.log ?? (() => undefined);
+  const sink = opts.log ?? (() => undefined);
+  const log = (line: string) => sink(`${`+${((Date.now() - t0) / 1000).toFixed(1)}s`.padStart(8)} ${line}`);
   const stamp = new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 17);
   const database = `cxfold_chaos_${stamp}_${process.pid}`;
   const databaseUrl = withDatabase(opts.databaseUrl, database);
   const logDir = path.join(tmpdir(), `cxfold-chaos-${stamp}-${process.pid}`);
   mkdirSync(logDir, { recursive: true });
   const concurrency = opts.concurrency ?? 16;
+  const pause = async (ms: number) => {
+    opts.signal?.throwIfAborted();
+    await sleep(ms);
+    opts.signal?.throwIfAborted();
+  };
   const problems: string[] = [];
   const crash = (why: string) => {
     log(`! ${why}`);
@@ -146,7 +172,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       QUEUE_PREFIX: 'chaos',
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: opts.serviceLogLevel ?? 'warn',
       LOG_PRETTY: 'false',
       SWEEP_GRACE_MS: '2000',
       SWEEP_INTERVAL_MS: '500',
@@ -171,7 +197,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         }
         if (!rcv.running) throw new Error(`the receiver exited while starting; see ${logDir}/receiver.log`);
         if (Date.now() > deadline) throw new Error('the receiver did not get ready within 60 s');
-        await sleep(50);
+        await pause(50);
       }
     };
     const workerReady = async () => {
@@ -179,7 +205,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       while ((await foldWorkersConnected(redisUrl, 'chaos')) === 0) {
         if (!wrk.running) throw new Error(`the worker exited while starting; see ${logDir}/worker.log`);
         if (Date.now() > deadline) throw new Error('the worker did not connect within 60 s');
-        await sleep(100);
+        await pause(100);
       }
     };
 
@@ -194,7 +220,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const dayStartMs = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1, 5);
     const day = generateSyntheticDay({ seed: opts.seed, interactions: opts.interactions, dayStartMs, tenantTimeZoneOffsetMinutes: -300 });
     const deliveries = shuffleDeliveries(day.deliveries, opts.seed, 64).map((d) => ({ path: d.path, body: d.body }));
-    const schedule = killSchedule(opts.kills, opts.seed);
+    const schedule = killSchedule(opts.kills, opts.seed, opts.redisLast);
     log(
       `• sending ${deliveries.length} deliveries (${day.expected.uniqueEvents} distinct events, ${day.expected.interactions} interactions, ` +
         `${day.expected.flowExecutions} flow executions) with ${concurrency} senders; ${schedule.length} strikes planned`,
@@ -209,6 +235,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       maxTries: 20,
       retryDelayMs: 200,
       requestTimeoutMs: 15_000,
+      signal: opts.signal,
     });
     const stats: SenderStats = sending.stats;
     let sendingDone = false;
@@ -219,42 +246,45 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const counts = { receiver: 0, worker: 0, redis: 0 };
     const random = rng(opts.seed);
     const progress = () => `${stats.done}/${stats.deliveries} deliveries, ${stats.acked.size} events acknowledged, ${stats.retried} retries`;
-    let nextReport = 0.25;
-    for (const strike of schedule) {
-      while (!sendingDone && stats.done < strike.at * stats.deliveries) {
-        if (stats.done >= nextReport * stats.deliveries) {
-          log(`  ${progress()}`);
-          nextReport += 0.25;
-        }
-        await sleep(20);
+    // A progress line at every quarter, independent of the strikes.
+    const reporter = (async () => {
+      for (let quarter = 1; quarter < 4; quarter++) {
+        while (!sendingDone && !opts.signal?.aborted && stats.done < (quarter / 4) * stats.deliveries) await sleep(50);
+        if (sendingDone || opts.signal?.aborted) return;
+        log(`  ${progress()}`);
       }
+    })();
+    for (const strike of schedule) {
+      while (!sendingDone && stats.done < strike.at * stats.deliveries) await pause(20);
       if (sendingDone) {
         log(`  sending finished before the ${strike.action} strike at ${Math.round(strike.at * 100)} %; striking now`);
       }
       const t = Date.now();
+      const at = progress();
       if (strike.action === 'receiver') {
         await receiver.kill('SIGKILL');
         counts.receiver++;
         await sleep(Math.floor(random() * 300));
         receiver.start();
         await receiverReady();
-        log(`  ✗ receiver SIGKILLed at ${progress()}; back after ${Date.now() - t} ms`);
+        log(`  ✗ receiver SIGKILLed at ${at}; answering again after ${Date.now() - t} ms`);
       } else if (strike.action === 'worker') {
         await worker.kill('SIGKILL');
         counts.worker++;
         await sleep(Math.floor(random() * 300));
         worker.start();
         await workerReady();
-        log(`  ✗ worker SIGKILLed at ${progress()}; back after ${Date.now() - t} ms`);
+        log(`  ✗ worker SIGKILLed at ${at}; connected again after ${Date.now() - t} ms`);
       } else {
         await redis.kill();
         counts.redis++;
         await sleep(300 + Math.floor(random() * 700));
         await redis.start();
-        log(`  ✗ redis SIGKILLed at ${progress()}; restarted empty after ${Date.now() - t} ms`);
+        log(`  ✗ redis SIGKILLed at ${at}; restarted empty after ${Date.now() - t} ms`);
       }
     }
     await sending.finished;
+    await reporter;
     const sendMs = Date.now() - started;
     log(`• sent in ${(sendMs / 1000).toFixed(1)} s: ${progress()}; ${stats.duplicatesAcked} duplicates acknowledged, ${stats.rejected} rejected`);
     for (const r of stats.rejections) log(`  rejected: ${r}`);
@@ -269,14 +299,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         log(`  ${pending} raw events still waiting to be folded`);
         lastLog = Date.now();
       }
-      await sleep(250);
+      await pause(250);
       pending = await pendingCount(sql, tenant.tenant);
     }
     if (pending > 0) log(`! ${pending} raw events still unfolded after ${settleTimeout / 1000} s`);
     else log(`• every raw event settled ${((Date.now() - settleStart) / 1000).toFixed(1)} s after the last delivery`);
 
     // Checks run on a quiet database: nothing folds behind their back.
-    await Promise.all([receiver.kill('SIGTERM'), worker.kill('SIGTERM')].map((p) => Promise.race([p, sleep(10_000)])));
+    await Promise.all([receiver.kill('SIGTERM'), worker.kill('SIGTERM')].map((p) => within(p, 10_000)));
     await Promise.all([receiver.kill('SIGKILL'), worker.kill('SIGKILL')]);
 
     const acks = await checkAcknowledged(sql, tenant.tenant, stats.acked.keys());
@@ -319,7 +349,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     await Promise.all([receiver?.kill('SIGKILL'), worker?.kill('SIGKILL'), redis?.kill()]);
     await sql?.end({ timeout: 5 }).catch(() => undefined);
     if (!opts.keep) {
-      const admin = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+      // The maintenance database, as ensureDatabase (which created it) uses.
+      const admin = postgres(withDatabase(opts.databaseUrl, 'postgres'), { max: 1, onnotice: () => {} });
       await admin.unsafe(`drop database if exists "${database}" with (force)`).catch((err: unknown) => log(`! could not drop ${database}: ${String(err)}`));
       await admin.end({ timeout: 5 }).catch(() => undefined);
       if (passed) rmSync(logDir, { recursive: true, force: true });

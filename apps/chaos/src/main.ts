@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { chaosPassed, formatReport, runChaos } from './chaos';
 
-const HELP = `npm run chaos -- [--interactions 2000] [--kills 3] [--seed 1] [--concurrency 16] [--keep]
+const HELP = `npm run chaos -- [--interactions 2000] [--kills 3] [--seed 1] [--concurrency 16] [--keep] [--redis-last] [--service-log-level warn]
 
 Starts a private redis-server (no persistence), the receiver and the worker as child
 processes on a fresh database (cxfold_chaos_<time>) of the Postgres server in DATABASE_URL
@@ -10,7 +10,11 @@ senders while it SIGKILLs the receiver and the worker --kills times each and res
 empty once or twice, then checks that every acknowledged event is stored exactly once,
 every stored event is folded or dead-lettered, and the projections equal a clean rebuild.
 Exits 1 when anything was lost, duplicated, left unfolded or folded wrong.
---keep keeps the database and the service logs.`;
+--keep keeps the database and the service logs (kept anyway when the run fails);
+--redis-last restarts Redis only after the last worker kill (the test suite's short form);
+--service-log-level sets LOG_LEVEL of the receiver and the worker in those logs.`;
+
+const stop = new AbortController();
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -20,6 +24,8 @@ async function main(): Promise<number> {
       seed: { type: 'string', default: '1' },
       concurrency: { type: 'string', default: '16' },
       keep: { type: 'boolean', default: false },
+      'redis-last': { type: 'boolean', default: false },
+      'service-log-level': { type: 'string', default: 'warn' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -38,11 +44,28 @@ async function main(): Promise<number> {
 
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  // Ctrl-C: exit through process.exit so the exit hook kills the child process groups.
-  process.once('SIGINT', () => process.exit(130));
-  process.once('SIGTERM', () => process.exit(143));
+  // Ctrl-C stops the run and still cleans up (children, Redis, the database); a second one
+  // exits at once, and the exit hook still kills the child process groups.
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(sig, () => {
+      if (stop.signal.aborted) process.exit(code);
+      say(`${sig}: stopping and cleaning up (again to exit at once)`);
+      stop.abort(new Error(`interrupted by ${sig}`));
+    });
+  }
 
-  const report = await runChaos({ databaseUrl, interactions, kills, seed, concurrency, keep: values.keep, log: say });
+  const report = await runChaos({
+    databaseUrl,
+    interactions,
+    kills,
+    seed,
+    concurrency,
+    keep: values.keep,
+    redisLast: values['redis-last'],
+    serviceLogLevel: values['service-log-level'],
+    signal: stop.signal,
+    log: say,
+  });
   const ok = chaosPassed(report);
   say('');
   say(`chaos ${ok ? 'passed' : 'FAILED'} (interactions ${interactions}, kills ${kills}, seed ${seed})`);
@@ -59,6 +82,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (stop.signal.aborted) {
+      process.stderr.write('chaos interrupted; child processes, Redis and the database cleaned up\n');
+      process.exit(130);
+    }
     process.stderr.write(`chaos failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },

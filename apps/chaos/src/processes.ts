@@ -92,13 +92,17 @@ export class ChildService {
     });
   }
 
-  /** Sends the signal to the whole group and waits for the process to be gone. */
+  /**
+   * SIGKILL goes to the whole group (tsx and the node process under it die together);
+   * any other signal goes to the group leader, which relays it, so the service sees it once.
+   * Waits for the process to be gone.
+   */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.child;
     if (!child || !this.running || child.pid === undefined) return;
     this.killing = true;
     try {
-      process.kill(-child.pid, signal);
+      process.kill(signal === 'SIGKILL' ? -child.pid : child.pid, signal);
     } catch {
       // already gone
     }

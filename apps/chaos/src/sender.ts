@@ -35,6 +35,8 @@ export interface SenderOptions {
   maxTries: number;
   retryDelayMs: number;
   requestTimeoutMs: number;
+  /** Stops the lanes: no new delivery, in-flight requests cancelled. */
+  signal?: AbortSignal;
 }
 
 interface AckBody {
@@ -70,6 +72,7 @@ export function startSending(opts: SenderOptions): { stats: SenderStats; finishe
     const headers = { 'content-type': 'application/json', ...signHub(opts.hubSecret, text) };
     let last = '';
     for (let attempt = 0; attempt < opts.maxTries; attempt++) {
+      if (opts.signal?.aborted) return;
       if (attempt > 0) {
         stats.retried++;
         await sleep(opts.retryDelayMs);
@@ -77,7 +80,8 @@ export function startSending(opts: SenderOptions): { stats: SenderStats; finishe
       let status: number;
       let answer: string;
       try {
-        const res = await fetch(opts.url(d.path), { method: 'POST', body: text, headers, signal: AbortSignal.timeout(opts.requestTimeoutMs) });
+        const timeout = AbortSignal.timeout(opts.requestTimeoutMs);
+        const res = await fetch(opts.url(d.path), { method: 'POST', body: text, headers, signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout });
         status = res.status;
         answer = await res.text();
       } catch (err) {
@@ -117,7 +121,7 @@ export function startSending(opts: SenderOptions): { stats: SenderStats; finishe
 
   let next = 0;
   const lanes = Array.from({ length: opts.concurrency }, async () => {
-    while (next < opts.deliveries.length) {
+    while (next < opts.deliveries.length && !opts.signal?.aborted) {
       const d = opts.deliveries[next++]!;
       await sendOne(d);
       stats.done++;

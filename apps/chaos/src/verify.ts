@@ -118,10 +118,25 @@ function sameValue(stored: unknown, expected: unknown): boolean {
   return Object.is(s, expected) || (typeof s === 'number' && typeof expected === 'number' && s === expected);
 }
 
-const show = (v: unknown) => {
-  const text = v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? canonical(v) : String(v);
+const show = (column: string, v: unknown) => {
+  const text =
+    typeof v === 'number' && column.endsWith('_at') ? new Date(v).toISOString() : typeof v === 'object' && v !== null ? canonical(v) : String(v);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 };
+
+/** Where two JSON values first differ, as a path like /settings/url. */
+function firstJsonDiff(a: unknown, b: unknown, at = ''): string {
+  if (canonical(a) === canonical(b)) return '';
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b)) {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    for (const k of [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort()) {
+      const d = firstJsonDiff(ao[k], bo[k], `${at}/${k}`);
+      if (d) return d;
+    }
+  }
+  return `${at || '/'} (stored ${show('', a)}, rebuilt ${show('', b)})`;
+}
 
 /** Differences between one stored row and the record the fold computes, field by field. */
 export function diffRecord(label: string, stored: Row, expected: object, ignore: string[], uncompared: Set<string>): string[] {
@@ -133,7 +148,10 @@ export function diffRecord(label: string, stored: Row, expected: object, ignore:
       uncompared.add(column);
       continue;
     }
-    if (!sameValue(stored[column], value)) out.push(`${label} ${column}: stored ${show(stored[column])}, rebuilt ${show(value)}`);
+    if (sameValue(stored[column], value)) continue;
+    const s = normalise(stored[column], value);
+    if (typeof value === 'object' && value !== null) out.push(`${label} ${column} differs at ${firstJsonDiff(s, value)}`);
+    else out.push(`${label} ${column}: stored ${show(column, s)}, rebuilt ${show(column, value)}`);
   }
   return out;
 }

@@ -1,8 +1,7 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createTestEnv, startPipeline, sendSigned, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
 import { checkRedisPolicy, enforceRedisPolicy, UnsafeRedisError } from '@cxfold/queue';
-import { startPrivateRedis } from '@cxfold/testkit';
+import { startPrivateRedis, pgProxy } from '@cxfold/testkit';
 
 const at = () => new Date(Date.now() - 60_000).toISOString();
 let n = 0;
@@ -71,33 +70,6 @@ describe('fold backlog limits', () => {
     expect(rows).toBe(6);
   });
 });
-
-/** A TCP proxy in front of Postgres that the test can cut, to make Postgres unreachable. */
-function pgProxy(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server: Server = createServer((client) => {
-    if (!open) return client.destroy();
-    const upstream = connect(target.port, target.host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return {
-    listen: () => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))),
-    cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('Postgres unreachable', () => {
   let env: TestEnv;

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createTestEnv, startPipeline, sendSigned, eventually, startPrivateRedis, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
+import { createTestEnv, startPipeline, pipelineSettings, sendSigned, eventually, one, pgProxy, startPrivateRedis, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
+import { startWorker } from './worker';
 import { QUEUES, foldJobId } from '@cxfold/queue';
 
 describe('dead letters', () => {
@@ -107,5 +108,49 @@ describe('losing Redis', () => {
       return x;
     }, 30_000);
     expect(row).toEqual({ status: 'new' });
+  });
+});
+
+describe('Postgres unreachable for the worker', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  let proxy: ReturnType<typeof pgProxy>;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    const real = new URL(env.databaseUrl);
+    proxy = pgProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const port = await proxy.listen();
+    const viaProxy = new URL(env.databaseUrl);
+    viaProxy.port = String(port);
+    // Receiver on the real database, worker behind the proxy; attempts and backoff so short that
+    // an outage longer than their sum would dead-letter everything if outages spent attempts.
+    p = await startPipeline(env, { withWorker: false });
+    worker = await startWorker(pipelineSettings({ ...env, databaseUrl: viaProxy.toString() }, { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '20', SWEEP_GRACE_MS: '60000' }), p.logger, {});
+  });
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  afterAll(async () => {
+    proxy.restore();
+    await worker.close();
+    await p.close();
+    await proxy.close();
+    await env.teardown();
+  });
+
+  test('folding waits out the outage without spending attempts, then resumes with nothing lost', async () => {
+    proxy.cut();
+    const t0 = Date.now() - 600_000;
+    for (let i = 0; i < 10; i++) {
+      const r = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { taskId: `task-pgdown-${i}`, timestamp: new Date(t0 + i).toISOString() });
+      expect(r.status).toBe(202);
+    }
+    await new Promise((r) => setTimeout(r, 3_000));
+    const during = await one(env.db.sql<{ folded: number; dead: number }[]>`select count(folded_at)::int as folded, count(dead_lettered_at)::int as dead from raw_events`);
+    expect(during).toEqual({ folded: 0, dead: 0 });
+    proxy.restore();
+    await eventually(async () => (await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from interactions`)).n === 10, 30_000);
+    const after = await one(env.db.sql<{ folded: number; dead: number }[]>`select count(folded_at)::int as folded, count(dead_lettered_at)::int as dead from raw_events`);
+    expect(after).toEqual({ folded: 10, dead: 0 });
+    const { n } = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from dead_letters`);
+    expect(n).toBe(0);
   });
 });

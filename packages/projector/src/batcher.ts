@@ -3,6 +3,7 @@ import { subjectKeyString } from '@cxfold/db';
 import type { FoldJob } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { foldSubjects } from './fold-subjects';
+import { isDatabaseUnavailable } from './db-errors';
 
 /** What became of one job's raw event. */
 export type JobOutcome =
@@ -99,6 +100,11 @@ export class FoldBatcher {
       const result = await this.sql.begin((tx) => foldSubjects(tx, keys, attempts));
       settle(batch, result);
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        // Record by record would only wait out the same outage once per record.
+        for (const w of batch) w.reject(err);
+        return;
+      }
       this.logger.warn({ err, jobs: batch.length }, 'batch fold failed; folding its records one by one');
       const bySubject = new Map<string, Waiting[]>();
       for (const w of batch) {

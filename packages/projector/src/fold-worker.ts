@@ -1,9 +1,10 @@
-import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import { Worker, UnrecoverableError, DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { recordDeadLetters, type Sql } from '@cxfold/db';
 import { QUEUES, foldJobSchema, type FoldJob } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { FoldBatcher, type BatchStats, type JobOutcome } from './batcher';
+import { isDatabaseUnavailable } from './db-errors';
 
 export interface FoldWorkerOptions {
   connection: Redis;
@@ -15,6 +16,8 @@ export interface FoldWorkerOptions {
   batchWaitMs: number;
   onBatch?: (stats: BatchStats) => void;
   onFolded?: (job: FoldJob, outcome: JobOutcome) => void;
+  /** How long a job waits when Postgres is unreachable; attempts are not spent on outages. */
+  outageDelayMs?: number;
 }
 
 export interface FoldWorker {
@@ -33,7 +36,7 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
   const log = opts.logger.child({ component: 'fold-worker' });
   const batcher = new FoldBatcher(opts.sql, log, { batchSize: opts.batchSize, waitMs: opts.batchWaitMs, onBatch: opts.onBatch });
 
-  const process = async (job: Job<FoldJob>) => {
+  const process = async (job: Job<FoldJob>, token?: string) => {
     const parsed = foldJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid fold job payload: ${parsed.error.message}`);
     const data = parsed.data;
@@ -44,6 +47,13 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
       opts.onFolded?.(data, outcome);
       return outcome.kind;
     } catch (err) {
+      if (isDatabaseUnavailable(err) && token) {
+        // An outage is not the event's fault: wait it out without spending an attempt, so a long
+        // Postgres outage delays folding instead of filling dead_letters.
+        log.warn({ jobId: job.id, err: (err as Error).message }, 'postgres unavailable; fold postponed');
+        await job.moveToDelayed(Date.now() + (opts.outageDelayMs ?? 2_000), token);
+        throw new DelayedError();
+      }
       const maxAttempts = job.opts.attempts ?? 1;
       if (attempt < maxAttempts) throw err;
       // Last attempt: keep the event, with the reason, where an operator can replay it.
@@ -60,7 +70,10 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
     prefix: opts.prefix,
     concurrency: opts.concurrency,
     // A stalled job (worker killed mid-batch) runs again; folding is idempotent, so that is safe.
+    // Short locks so a killed worker's jobs are picked up in seconds, not BullMQ's default 30-60 s.
     maxStalledCount: 5,
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
 

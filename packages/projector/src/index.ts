@@ -3,3 +3,4 @@ export { FoldBatcher, type JobOutcome, type BatchStats } from './batcher';
 export { Sweeper, type SweeperOptions } from './sweeper';
 export { foldSubjects } from './fold-subjects';
 export { decodeTaskEvent, decodeFlowEvent, PoisonEventError } from './decode';
+export { isDatabaseUnavailable } from './db-errors';

@@ -1,0 +1,1 @@
+export { generateSyntheticDay, shuffleDeliveries, type Delivery, type SyntheticDay, type SyntheticDayOptions } from './synthetic-day';
