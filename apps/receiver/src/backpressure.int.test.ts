@@ -85,7 +85,7 @@ describe('Postgres unreachable', () => {
     p = await startPipeline({ ...env, databaseUrl: viaProxy.toString() }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '1500' } });
   });
   afterAll(async () => {
-    proxy.restore();
+    await proxy.restore();
     await p.close();
     await proxy.close();
     await env.teardown();
@@ -98,7 +98,7 @@ describe('Postgres unreachable', () => {
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('30');
     expect(down.body.detail).toMatch(/nothing was stored/);
-    proxy.restore();
+    await proxy.restore();
     const again = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { ...body(), eventId: 'evt-during-outage' });
     expect(again.status).toBe(202);
     // The insert queued during the outage may have committed once Postgres came back: then the

@@ -129,7 +129,7 @@ describe('Postgres unreachable for the worker', () => {
   });
   let worker: Awaited<ReturnType<typeof startWorker>>;
   afterAll(async () => {
-    proxy.restore();
+    await proxy.restore();
     await worker.close();
     await p.close();
     await proxy.close();
@@ -137,7 +137,7 @@ describe('Postgres unreachable for the worker', () => {
   });
 
   test('folding waits out the outage without spending attempts, then resumes with nothing lost', async () => {
-    proxy.cut();
+    await proxy.refuse();
     const t0 = Date.now() - 600_000;
     for (let i = 0; i < 10; i++) {
       const r = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { taskId: `task-pgdown-${i}`, timestamp: new Date(t0 + i).toISOString() });
@@ -146,7 +146,7 @@ describe('Postgres unreachable for the worker', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     const during = await one(env.db.sql<{ folded: number; dead: number }[]>`select count(folded_at)::int as folded, count(dead_lettered_at)::int as dead from raw_events`);
     expect(during).toEqual({ folded: 0, dead: 0 });
-    proxy.restore();
+    await proxy.restore();
     await eventually(async () => (await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from interactions`)).n === 10, 30_000);
     const after = await one(env.db.sql<{ folded: number; dead: number }[]>`select count(folded_at)::int as folded, count(dead_lettered_at)::int as dead from raw_events`);
     expect(after).toEqual({ folded: 10, dead: 0 });

@@ -1,29 +1,55 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
-/** A TCP proxy in front of Postgres that the test can cut, to make Postgres unreachable. */
+/**
+ * A TCP proxy in front of Postgres that a test can break, to make Postgres unreachable:
+ * `cut()` accepts connections and drops them (a flaky network), `refuse()` stops listening
+ * (Postgres down: ECONNREFUSED). `restore()` undoes either on the same port.
+ */
 export function pgProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
   let open = true;
-  const server: Server = createServer((client) => {
-    if (!open) return client.destroy();
-    const upstream = connect(target.port, target.host);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
+  let port = 0;
+  let server: Server = make();
+  function make(): Server {
+    return createServer((client) => {
+      if (!open) return client.destroy();
+      const upstream = connect(target.port, target.host);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+  }
+  const listen = (p: number) =>
+    new Promise<number>((resolve) =>
+      server.listen(p, '127.0.0.1', () => {
+        port = (server.address() as { port: number }).port;
+        resolve(port);
+      }),
+    );
+  const dropAll = () => {
+    for (const s of sockets) s.destroy();
+  };
   return {
-    listen: () => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))),
+    listen: () => listen(0),
     cut() {
       open = false;
-      for (const s of sockets) s.destroy();
+      dropAll();
     },
-    restore() {
+    async refuse() {
+      open = false;
+      dropAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    async restore() {
       open = true;
+      if (!server.listening) {
+        server = make();
+        await listen(port);
+      }
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
   };
 }
-
