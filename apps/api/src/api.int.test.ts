@@ -380,6 +380,10 @@ describe('saved searches, OpenAPI, CLI', () => {
     expect(doc.paths['/v1/interactions']!.get!.parameters.map((x) => x.name)).toEqual(expect.arrayContaining(['agent', 'queue', 'channel', 'did', 'disposition', 'status', 'range', 'from', 'to', 'sort', 'limit', 'cursor']));
     const docs = await fetch(`${p.baseUrl}/docs`);
     expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(docs.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(docs.headers.get('strict-transport-security')).toMatch(/max-age/);
     expect(await docs.text()).toContain('/v1/flow-executions');
   });
 

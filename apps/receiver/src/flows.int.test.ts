@@ -185,6 +185,8 @@ test('card numbers are masked to the last four digits in every stored field, and
   expect(step1!.settings).toEqual({ hint: '**** **** **** 1111' });
   const logs = logLines.join('');
   expect(logs.length).toBeGreaterThan(0);
+  // Nor do the tenant's secrets, whatever was sent with them.
+  for (const secret of [p.tenant.token, p.tenant.hubSecret, p.tenant.webhookSecret]) expect(logs).not.toContain(secret);
   for (const c of cards) {
     expect(logs).not.toContain(digitsOf(c));
     expect(logs).not.toContain(c);
