@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createTestEnv, startPipeline, sendSigned, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
 import { checkRedisPolicy, enforceRedisPolicy, UnsafeRedisError } from '@cxfold/queue';
-import { startPrivateRedis, pgProxy } from '@cxfold/testkit';
+import { startPrivateRedis, pgProxy, proxiedDatabase } from '@cxfold/testkit';
 
 const at = () => new Date(Date.now() - 60_000).toISOString();
 let n = 0;
@@ -77,12 +77,9 @@ describe('Postgres unreachable', () => {
   let proxy: ReturnType<typeof pgProxy>;
   beforeAll(async () => {
     env = await createTestEnv();
-    const real = new URL(env.databaseUrl);
-    proxy = pgProxy({ host: real.hostname, port: Number(real.port || 5432) });
-    const port = await proxy.listen();
-    const viaProxy = new URL(env.databaseUrl);
-    viaProxy.port = String(port);
-    p = await startPipeline({ ...env, databaseUrl: viaProxy.toString() }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '1500' } });
+    const proxied = await proxiedDatabase(env.databaseUrl);
+    proxy = proxied.proxy;
+    p = await startPipeline({ ...env, databaseUrl: proxied.url }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '1500' } });
   });
   afterAll(async () => {
     await proxy.restore();

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createTestEnv, startPipeline, pipelineSettings, sendSigned, eventually, one, pgProxy, startPrivateRedis, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
+import { createTestEnv, startPipeline, pipelineSettings, sendSigned, eventually, one, pgProxy, proxiedDatabase, startPrivateRedis, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
 import { startWorker } from './worker';
 import { QUEUES, foldJobId } from '@cxfold/queue';
 
@@ -117,15 +117,12 @@ describe('Postgres unreachable for the worker', () => {
   let proxy: ReturnType<typeof pgProxy>;
   beforeAll(async () => {
     env = await createTestEnv();
-    const real = new URL(env.databaseUrl);
-    proxy = pgProxy({ host: real.hostname, port: Number(real.port || 5432) });
-    const port = await proxy.listen();
-    const viaProxy = new URL(env.databaseUrl);
-    viaProxy.port = String(port);
+    const proxied = await proxiedDatabase(env.databaseUrl);
+    proxy = proxied.proxy;
     // Receiver on the real database, worker behind the proxy; attempts and backoff so short that
     // an outage longer than their sum would dead-letter everything if outages spent attempts.
     p = await startPipeline(env, { withWorker: false });
-    worker = await startWorker(pipelineSettings({ ...env, databaseUrl: viaProxy.toString() }, { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '20', SWEEP_GRACE_MS: '60000' }), p.logger, {});
+    worker = await startWorker(pipelineSettings({ ...env, databaseUrl: proxied.url }, { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '20', SWEEP_GRACE_MS: '60000' }), p.logger, {});
   });
   let worker: Awaited<ReturnType<typeof startWorker>>;
   afterAll(async () => {

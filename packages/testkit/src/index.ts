@@ -4,4 +4,4 @@ export { authHeaders, postJson, sendSigned, type AuthStyle, type PostResult } fr
 export { withDatabase, dockerAvailable } from './services';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { storeAndFold } from './seed';
-export { pgProxy } from './pg-proxy';
+export { pgProxy, proxiedDatabase } from './pg-proxy';

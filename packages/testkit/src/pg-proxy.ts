@@ -53,3 +53,12 @@ export function pgProxy(target: { host: string; port: number }) {
     close: () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
   };
 }
+
+/** A proxy in front of the database of `databaseUrl`, and the URL that goes through it. */
+export async function proxiedDatabase(databaseUrl: string) {
+  const real = new URL(databaseUrl);
+  const proxy = pgProxy({ host: real.hostname, port: Number(real.port || 5432) });
+  const via = new URL(databaseUrl);
+  via.port = String(await proxy.listen());
+  return { proxy, url: via.toString() };
+}
