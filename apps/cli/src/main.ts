@@ -4,6 +4,9 @@ import { UsageError } from './args';
 import { tenantsCommand } from './tenants';
 import { apiKeysCommand } from './api-keys';
 import { deadLettersCommand } from './dead-letters';
+import { rebuildCommand } from './rebuild';
+import { importCommand } from './import';
+import { pruneCommand } from './prune';
 
 const HELP = `cxfold: operate a cxfold installation
 
@@ -22,6 +25,9 @@ commands:
   dead-letters show <id> [--json]
   dead-letters replay <id> | <filters> | --all [--dry-run]   fold dead-lettered events again
   dead-letters purge <id> | <filters> | --all --yes          forget dead-letter records (raw events are kept)
+  rebuild [--tenant s] [--kind task|flow] [--batch 500] [--restart] [--json]   recompute projections from raw events (resumable)
+  import <file.ndjson> --tenant s [--kind task|flow] [--batch 500] [--json]    backfill events, one JSON event per line
+  prune --older-than <days> [--tenant s] [--dry-run | --yes] [--json]          delete raw events of old finished records, keep the records
 
 Environment: DATABASE_URL; REDIS_URL and QUEUE_PREFIX for dead-letters replay (see docs/configuration.md).
 Exit codes: 0 ok, 1 failure, 2 usage error.`;
@@ -43,6 +49,9 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'tenants') return await tenantsCommand(db.db, rest);
     if (command === 'api-keys') return await apiKeysCommand(db.db, rest);
     if (command === 'dead-letters') return await deadLettersCommand(db.db, rest, env);
+    if (command === 'rebuild') return await rebuildCommand(db.sql, rest);
+    if (command === 'import') return await importCommand(db.sql, rest);
+    if (command === 'prune') return await pruneCommand(db.sql, rest);
     throw new UsageError(`unknown command "${command}"`);
   } finally {
     await db.close();

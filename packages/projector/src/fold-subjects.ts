@@ -6,7 +6,9 @@ import {
   writeFlowExecutions,
   markFolded,
   recordDeadLetters,
+  findArchivedSubjects,
   subjectKeyString,
+  RECORD_ARCHIVED,
   type SubjectKey,
   type Tx,
   type DeadLetterInput,
@@ -18,6 +20,11 @@ export interface FoldSubjectsResult {
   folded: Set<number>;
   /** Raw event ids set aside as poison, with why. */
   poisoned: Map<number, string>;
+  /**
+   * Raw event ids of records archived by `cxfold prune`, dead-lettered (RECORD_ARCHIVED) with
+   * why: the record's earlier raw events are gone, so it is left exactly as it is.
+   */
+  archived: Map<number, string>;
 }
 
 /**
@@ -28,14 +35,24 @@ export interface FoldSubjectsResult {
 export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number): Promise<FoldSubjectsResult> {
   const sorted = [...new Map(keys.map((k) => [subjectKeyString(k), k])).values()];
   await lockSubjects(tx, sorted);
+  // Read under the lock: a prune of one of these records has committed or has not started.
+  const archivedAt = await findArchivedSubjects(tx, sorted);
   const stored = await loadSubjectEvents(tx, sorted);
 
   const tasks = new Map<string, { tenant: string; events: TaskEventEnvelope[] }>();
   const flows = new Map<string, { tenant: string; events: FlowEventEnvelope[] }>();
   const folded = new Set<number>();
   const poisoned = new Map<number, string>();
+  const archived = new Map<number, string>();
   for (const e of stored) {
     const key = subjectKeyString(e);
+    const prunedAt = archivedAt.get(key);
+    if (prunedAt) {
+      // Any event still stored for an archived record arrived after the prune (prune deletes
+      // every folded one): folding it would recompute the record from this remainder alone.
+      archived.set(e.id, `record ${e.kind === 'task' ? 'interaction' : 'flow execution'} ${e.subjectId} was archived at ${prunedAt.toISOString()} (raw events pruned); this late event is not folded into it`);
+      continue;
+    }
     try {
       if (e.kind === 'task') {
         const group = tasks.get(key) ?? tasks.set(key, { tenant: e.tenant, events: [] }).get(key)!;
@@ -59,7 +76,10 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number)
   await writeInteractions(tx, interactionResults);
   await writeFlowExecutions(tx, flowResults);
   await markFolded(tx, [...folded]);
-  const deadLetters: DeadLetterInput[] = [...poisoned].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: 'POISON_EVENT', attempts }));
+  const deadLetters: DeadLetterInput[] = [
+    ...[...poisoned].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: 'POISON_EVENT', attempts })),
+    ...[...archived].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: RECORD_ARCHIVED, attempts })),
+  ];
   await recordDeadLetters(tx, deadLetters);
-  return { folded, poisoned };
+  return { folded, poisoned, archived };
 }

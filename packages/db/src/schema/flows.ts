@@ -44,6 +44,8 @@ export const flowExecutions = pgTable(
     lastEventAt: ts('last_event_at').notNull(),
     eventCount: integer('event_count').notNull(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    /** Set by `cxfold prune`: raw events deleted, the record is archived (see interactions.rawPrunedAt). */
+    rawPrunedAt: ts('raw_pruned_at'),
   },
   (t) => [
     primaryKey({ columns: [t.tenant, t.id] }),

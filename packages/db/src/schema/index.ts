@@ -3,3 +3,4 @@ export * from './raw-events';
 export * from './interactions';
 export * from './flows';
 export * from './access';
+export * from './operations';

@@ -46,6 +46,12 @@ export const interactions = pgTable(
     lastEventAt: ts('last_event_at').notNull(),
     eventCount: integer('event_count').notNull(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    /**
+     * Set by `cxfold prune` when the record's raw events were deleted (retention): the record
+     * is archived as it stands and never recomputed; late events for it are dead-lettered
+     * with RECORD_ARCHIVED.
+     */
+    rawPrunedAt: ts('raw_pruned_at'),
   },
   (t) => [
     primaryKey({ columns: [t.tenant, t.id] }),

@@ -61,6 +61,7 @@ function toRows(tenant: string, { interaction: i, segments }: FoldedInteraction)
     lastEventAt: new Date(i.lastEventAt),
     eventCount: i.eventCount,
     updatedAt: new Date(i.lastEventAt),
+    rawPrunedAt: null,
   };
   const legs: SegmentRow[] = segments.map((s) => ({
     tenant,
@@ -119,6 +120,7 @@ function flow(tenant: string, interactionId: string, x: { id: string; flowId: st
     lastEventAt: endedAt ?? startedAt,
     eventCount: 2,
     updatedAt: endedAt ?? startedAt,
+    rawPrunedAt: null,
   };
 }
 
