@@ -3,6 +3,7 @@ import express, { type Express, type Request, type Response, type NextFunction, 
 import type { Db } from '@cxfold/db';
 import type { Logger } from '@cxfold/log';
 import { requestIds, accessLog, errorHandler, sendProblem } from '@cxfold/receiver';
+import { httpMetrics, opsRoutes, type OpsRoutesOptions } from '@cxfold/observability';
 import { CursorError, RangeError_ } from '@cxfold/query';
 import { apiRoutes, ROUTES } from './routes';
 import { buildOpenApi, docsPage } from './openapi';
@@ -52,14 +53,14 @@ export function apiRouter(db: Db): Router {
   return r;
 }
 
-export function createApiApp(db: Db, logger: Logger): Express {
+/** The API alone: `ops` brings /healthz, /readyz, /metrics and /admin/queues, mounted before the API's own routes. */
+export function createApiApp(db: Db, logger: Logger, ops: OpsRoutesOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestIds);
   app.use(accessLog(logger));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(httpMetrics(ops.metrics));
+  app.use(opsRoutes(ops));
   app.use(apiRouter(db));
   app.use((_req: Request, res: Response) => sendProblem(res, { status: 404, title: 'Not found' }));
   app.use(errorHandler(logger));

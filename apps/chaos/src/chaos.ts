@@ -171,6 +171,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: 'chaos',
       PORT: String(port),
+      // The worker's health/metrics port: a free one, not the default 3001 another process may hold.
+      WORKER_PORT: String(await freePort()),
       HOST: '127.0.0.1',
       LOG_LEVEL: opts.serviceLogLevel ?? 'warn',
       LOG_PRETTY: 'false',

@@ -4,6 +4,7 @@ import { createLogger } from '@cxfold/log';
 import { createDbClient, createTenant, migrate } from '@cxfold/db';
 import { startReceiver } from '@cxfold/receiver';
 import { startWorker } from '@cxfold/worker';
+import { createMetrics } from '@cxfold/observability';
 import { generateSyntheticDay, shuffleDeliveries } from './synthetic-day';
 import { sendDay } from './sender';
 import { waitUntilFolded, summarise, printSummary } from './summary';
@@ -41,8 +42,10 @@ async function main() {
   say(`• migrating ${new URL(env.DATABASE_URL).pathname.slice(1)} on ${new URL(env.DATABASE_URL).host}`);
   await migrate(env.DATABASE_URL);
   const db = createDbClient({ url: env.DATABASE_URL, poolSize: 2, applicationName: 'cxfold-demo' });
-  const worker = await startWorker(env, logger);
-  const receiver = await startReceiver({ ...env, PORT: env.PORT }, logger);
+  // One registry, as in `npm start`: the receiver's /metrics shows the worker's folds too.
+  const metrics = createMetrics();
+  const worker = await startWorker(env, logger, {}, { metrics });
+  const receiver = await startReceiver({ ...env, PORT: env.PORT }, logger, [], { metrics });
   const baseUrl = `http://127.0.0.1:${receiver.port}`;
   say(`• receiver and worker running on ${baseUrl} (Redis ${new URL(env.REDIS_URL).host}, queue prefix ${env.QUEUE_PREFIX})`);
 

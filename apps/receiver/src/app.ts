@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
 import type { Logger } from '@cxfold/log';
+import { httpMetrics, opsRoutes, type OpsRoutesOptions } from '@cxfold/observability';
 import { hookRoutes, type HookRoutesOptions } from './routes';
 import { sendProblem } from './problem';
 
@@ -20,9 +21,11 @@ export function accessLog(logger: Logger) {
   const log = logger.child({ component: 'http' });
   return (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
+    // Read now: inside a mounted router (the queue board) req.path is relative to the mount.
+    const path = req.path;
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const line = { requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms, outcome: res.locals.outcome };
+      const line = { requestId: res.locals.requestId, method: req.method, path, status: res.statusCode, ms, outcome: res.locals.outcome };
       if (res.statusCode >= 500) log.warn(line, 'request failed');
       else if (res.statusCode >= 400) log.info(line, 'request rejected');
       else log.debug(line, 'request');
@@ -63,7 +66,9 @@ export function errorHandler(logger: Logger) {
 
 export interface ReceiverAppOptions extends HookRoutesOptions {
   logger: Logger;
-  /** Extra routers mounted before the 404 handler (health, metrics, API in the all-in-one server). */
+  /** /healthz, /readyz, /metrics and /admin/queues; mounted before the hook routes. */
+  ops: OpsRoutesOptions;
+  /** Extra routers mounted before the 404 handler (the API in the all-in-one server). */
   extraRoutes?: express.Router[];
 }
 
@@ -73,9 +78,8 @@ export function createReceiverApp(opts: ReceiverAppOptions): Express {
   app.set('etag', false);
   app.use(requestIds);
   app.use(accessLog(opts.logger));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(httpMetrics(opts.ops.metrics));
+  app.use(opsRoutes(opts.ops));
   app.use(hookRoutes(opts));
   for (const r of opts.extraRoutes ?? []) app.use(r);
   app.use((_req: Request, res: Response) => sendProblem(res, { status: 404, title: 'Not found' }));

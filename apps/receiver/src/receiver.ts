@@ -6,13 +6,20 @@ import { createDbClient, RawEventWriter } from '@cxfold/db';
 import { createRedis, FoldQueue, enforceRedisPolicy } from '@cxfold/queue';
 import { IngestEngine, TenantDirectory, TenantRateLimiter, BacklogMonitor } from '@cxfold/ingest';
 import { withDeadline } from '@cxfold/runtime';
+import { createMetrics, standardReadiness, type Metrics } from '@cxfold/observability';
 import { createReceiverApp } from './app';
 
 export interface RunningReceiver {
   server: Server;
   port: number;
   backlog: BacklogMonitor;
+  metrics: Metrics;
   close(): Promise<void>;
+}
+
+export interface ReceiverOptions {
+  /** The process's registry; the all-in-one server shares one with the worker. Created when absent. */
+  metrics?: Metrics;
 }
 
 type Settings = Pick<
@@ -37,7 +44,8 @@ type Settings = Pick<
 > & { JOB_ATTEMPTS?: number; JOB_BACKOFF_MS?: number };
 
 /** Wires config → clients → engine → HTTP server. Used by the receiver's main and the all-in-one server. */
-export async function startReceiver(env: Settings, logger: Logger, extraRoutes: express.Router[] = []): Promise<RunningReceiver> {
+export async function startReceiver(env: Settings, logger: Logger, extraRoutes: express.Router[] = [], opts: ReceiverOptions = {}): Promise<RunningReceiver> {
+  const metrics = opts.metrics ?? createMetrics();
   const db = createDbClient({ url: env.DATABASE_URL, poolSize: env.PG_POOL_SIZE, applicationName: 'cxfold-receiver' });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', (err) => logger.warn({ err: err.message, component: 'redis' }, 'redis connection error'));
@@ -54,8 +62,11 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
     storeTimeoutMs: env.STORE_TIMEOUT_MS,
     rateLimiter: new TenantRateLimiter(redis, env.QUEUE_PREFIX, env.RATE_LIMIT_PER_SECOND),
     backlog,
+    onOutcome: (o) => metrics.recordIngest(o),
   });
-  const app = createReceiverApp({ engine, bodyLimitBytes: env.BODY_LIMIT_BYTES, logger, extraRoutes });
+  const unwatch = metrics.watchQueue(queue.queue);
+  const ops = { metrics, readiness: standardReadiness({ sql: db.sql, redis }), admin: { db: db.db, queues: [queue.queue] } };
+  const app = createReceiverApp({ engine, bodyLimitBytes: env.BODY_LIMIT_BYTES, logger, extraRoutes, ops });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
@@ -72,6 +83,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
     server,
     port,
     backlog,
+    metrics,
     async close() {
       // Stop accepting, let in-flight requests finish (their raw events commit), then close clients.
       // Keep-alive sockets would hold close() open: answer in-flight requests with
@@ -85,6 +97,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
         })
         .finally(() => clearInterval(sweep));
       backlog.stop();
+      unwatch();
       await queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
       redis.disconnect();
       await db.close();

@@ -1,1 +1,1 @@
-export { startWorker, type RunningWorker, type WorkerHooks } from './worker';
+export { startWorker, type RunningWorker, type WorkerHooks, type WorkerOptions } from './worker';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnv, receiverFields, workerFields } from './schemas';
+import { baseEnv, receiverFields, workerFields, workerHttpFields } from './schemas';
 
 interface Row {
   name: string;
@@ -21,6 +21,7 @@ export function configurationMarkdown(): string {
     ...Object.entries(baseEnv.shape).map(([k, s]) => describe(k, s as z.ZodType, 'all')),
     ...Object.entries(receiverFields).map(([k, s]) => describe(k, s as z.ZodType, 'receiver, server')),
     ...Object.entries(workerFields).map(([k, s]) => describe(k, s as z.ZodType, 'worker, server')),
+    ...Object.entries(workerHttpFields).map(([k, s]) => describe(k, s as z.ZodType, 'worker')),
   ];
   return [
     '# Configuration',

@@ -44,8 +44,13 @@ export const workerFields = {
   SWEEP_BATCH: int(1_000, 1).describe('raw events re-enqueued per sweep'),
 };
 
+/** The worker alone has an HTTP server of its own; in the all-in-one server these routes share PORT. */
+export const workerHttpFields = {
+  WORKER_PORT: int(3001).describe("port of the worker's HTTP server (/healthz, /readyz, /metrics); 0 = any free port"),
+};
+
 export const receiverEnv = baseEnv.extend(receiverFields);
-export const workerEnv = baseEnv.extend(workerFields);
+export const workerEnv = baseEnv.extend({ ...workerFields, ...workerHttpFields });
 export const serverEnv = baseEnv.extend({ ...receiverFields, ...workerFields });
 
 export type BaseEnv = z.output<typeof baseEnv>;

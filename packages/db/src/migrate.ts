@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
+import type { Sql } from './client';
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../../drizzle');
 const MIGRATION_LOCK = 7_201_337;
@@ -39,5 +41,34 @@ export async function migrate(url: string): Promise<void> {
     await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+export interface MigrationStatus {
+  /** Rows in drizzle's `drizzle.__drizzle_migrations`: migrations applied to this database. */
+  applied: number;
+  /** Entries in `drizzle/meta/_journal.json`: migrations this build ships. */
+  expected: number;
+}
+
+/** How many migrations this build ships (entries of drizzle-kit's journal). */
+export function shippedMigrationCount(folder: string = MIGRATIONS_FOLDER): number {
+  const journal = JSON.parse(readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as { entries?: unknown[] };
+  return journal.entries?.length ?? 0;
+}
+
+/**
+ * Applied vs shipped migrations, for readiness. A database never migrated (no drizzle schema
+ * or table yet) counts as 0 applied rather than an error.
+ */
+export async function migrationStatus(sql: Sql, expected: number = shippedMigrationCount()): Promise<MigrationStatus> {
+  try {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`;
+    return { applied: row?.n ?? 0, expected };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // 42P01 undefined_table, 3F000 invalid_schema_name: nothing was ever migrated here.
+    if (code === '42P01' || code === '3F000') return { applied: 0, expected };
+    throw err;
   }
 }

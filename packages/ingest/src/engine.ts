@@ -47,6 +47,18 @@ export type IngestOutcome =
   | { kind: 'rate_limited'; retryAfterS: number }
   | { kind: 'unavailable'; reason: string; retryAfterS: number };
 
+/**
+ * What one delivery came to, for metrics (`IngestDeps.onOutcome`): counters only, no I/O.
+ * `tenant` is the slug once the tenant was found, null otherwise, so made-up slugs never
+ * become label values. `types` holds, when accepted, each item's event type (parallel to
+ * `results`); otherwise the type named by the path, if any.
+ */
+export interface IngestObservation {
+  tenant: string | null;
+  outcome: IngestOutcome;
+  types: (string | null)[];
+}
+
 export interface IngestDeps {
   tenants: TenantDirectory;
   writer: RawEventWriter;
@@ -58,6 +70,8 @@ export interface IngestDeps {
   rateLimiter?: TenantRateLimiter;
   backlog?: BacklogMonitor;
   now?: () => number;
+  /** Called once per delivery with its outcome (metrics). Must be cheap and must not throw. */
+  onOutcome?: (observation: IngestObservation) => void;
 }
 
 /** raw_events.mask_count is a smallint; the count is informational, the masking itself is not capped. */
@@ -66,6 +80,11 @@ const MAX_MASK_COUNT = 32_767;
 const RETRY_AFTER_S = 30;
 /** A full backlog drains in minutes; Webex Connect retries 60 s apart anyway. */
 const BACKLOG_RETRY_AFTER_S = 60;
+
+interface Seen {
+  tenant: string | null;
+  types: string[] | null;
+}
 
 export class IngestEngine {
   private readonly log: Logger;
@@ -77,6 +96,20 @@ export class IngestEngine {
   }
 
   async ingest(req: IngestRequest): Promise<IngestOutcome> {
+    const seen: Seen = { tenant: null, types: null };
+    const outcome = await this.decide(req, seen);
+    if (this.deps.onOutcome) {
+      const types = seen.types ?? [req.source.kind === 'task' ? req.source.pathType : null];
+      try {
+        this.deps.onOutcome({ tenant: seen.tenant, outcome, types });
+      } catch (err) {
+        this.log.warn({ err, requestId: req.requestId }, 'onOutcome hook failed');
+      }
+    }
+    return outcome;
+  }
+
+  private async decide(req: IngestRequest, seen: Seen): Promise<IngestOutcome> {
     let tenant;
     try {
       tenant = await withDeadline('tenant lookup', this.deps.storeTimeoutMs ?? 10_000, this.deps.tenants.get(req.tenant));
@@ -85,6 +118,7 @@ export class IngestEngine {
       return { kind: 'unavailable', reason: 'storage unavailable', retryAfterS: RETRY_AFTER_S };
     }
     if (!tenant) return { kind: 'unknown_tenant' };
+    seen.tenant = tenant.slug;
 
     const nowMs = this.now();
     const auth = verifyRequest(tenant, req.headers, req.rawBody, nowMs, this.deps.signatureToleranceS);
@@ -107,6 +141,7 @@ export class IngestEngine {
 
     const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, parsed.value, nowMs);
     if ('errors' in items) return { kind: 'invalid', errors: items.errors };
+    if (this.deps.onOutcome) seen.types = items.events.map((e) => e.eventType);
 
     let outcomes;
     try {

@@ -1,4 +1,4 @@
-export { IngestEngine, type IngestOutcome, type IngestRequest, type IngestSource, type IngestDeps, type ItemResult } from './engine';
+export { IngestEngine, type IngestOutcome, type IngestRequest, type IngestSource, type IngestDeps, type ItemResult, type IngestObservation } from './engine';
 export { TenantDirectory } from './tenant-directory';
 export { verifyRequest, verifyStandardWebhook, verifyHubSignature, verifyBearer, type AuthHeaders, type AuthResult } from './auth';
 export { signStandardWebhook, signHub } from './signing';

@@ -105,7 +105,7 @@ export class FoldBatcher {
         for (const w of batch) w.reject(err);
         return;
       }
-      this.logger.warn({ err, jobs: batch.length }, 'batch fold failed; folding its records one by one');
+      this.logger.warn({ err, jobs: batch.length, requestIds: requestIdsOf(batch) }, 'batch fold failed; folding its records one by one');
       const bySubject = new Map<string, Waiting[]>();
       for (const w of batch) {
         const k = subjectKeyString({ tenant: w.job.tenant, kind: w.job.kind, subjectId: w.job.subjectId });
@@ -121,8 +121,22 @@ export class FoldBatcher {
         }
       }
     }
-    this.opts.onBatch?.({ size: batch.length, subjects: new Set(keys.map(subjectKeyString)).size, ms: performance.now() - started });
+    const stats = { size: batch.length, subjects: new Set(keys.map(subjectKeyString)).size, ms: performance.now() - started };
+    // One debug line per batch (never per event), carrying the receivers' request ids so a
+    // delivery can be followed from its HTTP request into the fold that consumed it.
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ jobs: stats.size, subjects: stats.subjects, ms: Math.round(stats.ms * 10) / 10, requestIds: requestIdsOf(batch) }, 'batch folded');
+    this.opts.onBatch?.(stats);
   }
+}
+
+/** The distinct request ids of a batch, at most 100 of them (a batch holds up to FOLD_BATCH_SIZE jobs). */
+function requestIdsOf(batch: Waiting[]): string[] {
+  const ids = new Set<string>();
+  for (const w of batch) {
+    if (w.job.requestId) ids.add(w.job.requestId);
+    if (ids.size >= 100) break;
+  }
+  return [...ids];
 }
 
 function settle(batch: Waiting[], result: { folded: Set<number>; poisoned: Map<number, string> }): void {

@@ -50,7 +50,7 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
       if (isDatabaseUnavailable(err) && token) {
         // An outage is not the event's fault: wait it out without spending an attempt, so a long
         // Postgres outage delays folding instead of filling dead_letters.
-        log.warn({ jobId: job.id, err: (err as Error).message }, 'postgres unavailable; fold postponed');
+        log.warn({ jobId: job.id, requestId: data.requestId, err: (err as Error).message }, 'postgres unavailable; fold postponed');
         await job.moveToDelayed(Date.now() + (opts.outageDelayMs ?? 2_000), token);
         throw new DelayedError();
       }

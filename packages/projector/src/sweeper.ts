@@ -10,6 +10,8 @@ export interface SweeperOptions {
   graceMs: number;
   batch: number;
   onReenqueued?: (count: number) => void;
+  /** Dead letters recorded for failed jobs whose worker could not record them. */
+  onDeadLettered?: (count: number) => void;
 }
 
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -70,9 +72,10 @@ export class Sweeper {
         continue;
       }
       if (job) await job.remove().catch(() => undefined);
-      toEnqueue.push({ rawEventId: c.rawEventId, tenant: c.tenant, kind: c.kind, subjectId: c.subjectId, eventId, requestId: c.requestId });
+      toEnqueue.push({ rawEventId: c.rawEventId, tenant: c.tenant, kind: c.kind, subjectId: c.subjectId, eventId, requestId: c.requestId, receivedAtMs: c.receivedAtMs });
     }
     await recordDeadLetters(this.opts.sql, failed.map((f) => ({ ...f, errorCode: 'JOB_FAILED', attempts: 0 })));
+    if (failed.length) this.opts.onDeadLettered?.(failed.length);
     await this.opts.queue.addMany(toEnqueue);
     if (toEnqueue.length) {
       this.log.info({ count: toEnqueue.length }, 're-enqueued unfolded raw events');

@@ -45,3 +45,16 @@ export function sendSigned(baseUrl: string, secrets: NewTenantSecrets, path: str
   const text = JSON.stringify(body);
   return postJson(`${baseUrl}/v1/hooks/${secrets.tenant}/${path}`, body, authHeaders(secrets, style, text, opts), text);
 }
+
+/** GET a URL; the body parsed as JSON when it is JSON, else the text. Times out after 10 s. */
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<PostResult> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+  const answer = await res.text();
+  let parsed: unknown = answer;
+  try {
+    parsed = JSON.parse(answer);
+  } catch {
+    // keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}

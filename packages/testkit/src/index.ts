@@ -1,7 +1,8 @@
 export { createTestEnv, eventually, one, type TestEnv } from './test-env';
 export { startPipeline, pipelineSettings, type TestPipeline, type PipelineSettings } from './pipeline';
-export { authHeaders, postJson, sendSigned, type AuthStyle, type PostResult } from './http';
+export { authHeaders, postJson, getJson, sendSigned, type AuthStyle, type PostResult } from './http';
 export { withDatabase, dockerAvailable } from './services';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { storeAndFold } from './seed';
 export { pgProxy, proxiedDatabase } from './pg-proxy';
+export { parseMetricsText, scrapeMetrics, type MetricSample, type ParsedMetrics } from './metrics-text';

@@ -4,6 +4,7 @@ import { startReceiver, type RunningReceiver } from '@cxfold/receiver';
 import { startWorker, type RunningWorker } from '@cxfold/worker';
 import { createTenant, type NewTenantSecrets } from '@cxfold/db';
 import { apiRouter } from '@cxfold/api';
+import { createMetrics } from '@cxfold/observability';
 import { z } from 'zod';
 import type { TestEnv } from './test-env';
 
@@ -45,9 +46,11 @@ export async function startPipeline(
   const settings = pipelineSettings(env, opts.overrides);
   const logger = opts.logger ?? createLogger({ name: 'test', level: settings.LOG_LEVEL, pretty: false });
   const tenant = await createTenant(env.db.db, opts.tenantSlug ?? 'acme', { timeZone: 'America/New_York' });
-  const worker = opts.withWorker === false ? null : await startWorker(settings, logger);
+  // One registry for receiver and worker, as in `npm start`: the receiver's /metrics shows both.
+  const metrics = createMetrics();
+  const worker = opts.withWorker === false ? null : await startWorker(settings, logger, {}, { metrics });
   // The API shares the test's database client: the single-process layout of `npm start`.
-  const receiver = await startReceiver(settings, logger, opts.withApi ? [apiRouter(env.db.db)] : []);
+  const receiver = await startReceiver(settings, logger, opts.withApi ? [apiRouter(env.db.db)] : [], { metrics });
   return {
     receiver,
     worker,
