@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { createTenant } from '@cxfold/db';
 import { FoldQueue, foldJobId, type FoldJob } from '@cxfold/queue';
 import { createTestEnv, startPipeline, sendSigned, eventually, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { runCli, inTwos } from '@cxfold/testkit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const OTHER = 'globex';
@@ -27,17 +27,7 @@ function cli(...args: string[]): Promise<Run> {
 }
 
 function cliWith(overrides: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'apps/cli/src/main.ts', 'dead-letters', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, QUEUE_PREFIX: env.queuePrefix, ...overrides }, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCli(env, ['dead-letters', ...args], overrides, 30_000);
 }
 
 async function json<T = any>(...args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads CLI JSON
@@ -62,19 +52,6 @@ async function poison(tenant: string, eventId: string, kind: 'task' | 'flow', ev
 
 const deadLetter = (eventId: string) => one(env.db.sql`select * from dead_letters where event_id = ${eventId}`);
 const rawEvent = (eventId: string) => one(env.db.sql`select * from raw_events where event_id = ${eventId}`);
-/** Runs CLI calls two at a time: each is a Node start-up, and CI machines have few cores. */
-async function inTwos<T>(calls: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = new Array(calls.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < calls.length) {
-      const i = next++;
-      out[i] = await calls[i]!();
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return out;
-}
 
 const ids = (rows: { eventId: string }[]) => rows.map((r) => r.eventId).sort();
 
@@ -142,7 +119,7 @@ test('list: every filter returns exactly the matching dead letters', async () =>
 
 test('show prints the dead letter and the raw payload; an unknown id exits 1', async () => {
   const dl = await deadLetter('evt-queued-poison');
-  const [text, asJson, missing] = await inTwos<any>([() => cli('show', String(dl.id)), () => json('show', String(dl.id)), () => cli('show', '987654')]); // eslint-disable-line @typescript-eslint/no-explicit-any -- mixed results
+  const [text, asJson, missing] = await inTwos([() => cli('show', String(dl.id)), () => json('show', String(dl.id)), () => cli('show', '987654')]); // eslint-disable-line @typescript-eslint/no-explicit-any -- mixed results
   expect(text.code).toBe(0);
   expect(text.stdout).toContain('evt-queued-poison');
   expect(text.stdout).toContain('"ewt": "soon"');

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTenant, type NewTenantSecrets } from '@cxfold/db';
 import { createTestEnv, startPipeline, sendSigned, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { runCli, inTwos } from '@cxfold/testkit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 // Each CLI call is a Node start-up (1-3 s on a loaded two-core machine); tests make several.
@@ -23,14 +23,7 @@ interface Run {
 
 /** `npm run cxfold -- import …` as an operator runs it: a child process, no Redis involved. */
 function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'apps/cli/src/main.ts', 'import', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: env.databaseUrl }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
+  return runCli(env, ['import', ...args]);
 }
 
 const at = (s: number) => new Date(Date.now() - 3_600_000 + s * 1000).toISOString();
@@ -189,16 +182,3 @@ test('a file with only valid lines exits 0; --help; usage errors exit 2; failure
   expect(unknownTenant.stderr).toContain('tenant "nobody" does not exist');
 });
 
-/** Runs CLI calls two at a time: each is a Node start-up, and CI machines have few cores. */
-async function inTwos<T extends (() => Promise<Run>)[]>(calls: [...T]): Promise<{ [K in keyof T]: Run }> {
-  const out: Run[] = new Array(calls.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < calls.length) {
-      const i = next++;
-      out[i] = await calls[i]!();
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return out as { [K in keyof T]: Run };
-}

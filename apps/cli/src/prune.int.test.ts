@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { createTenant, insertRawEvents, type NewTenantSecrets } from '@cxfold/db';
 import { createTestEnv, startPipeline, sendSigned, storeAndFold, eventually, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { runCli, inTwos } from '@cxfold/testkit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 // Each CLI call is a Node start-up (1-3 s on a loaded two-core machine); tests make several.
@@ -19,14 +19,7 @@ interface Run {
 }
 
 function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'apps/cli/src/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, QUEUE_PREFIX: env.queuePrefix }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
+  return runCli(env, args);
 }
 
 async function json<T = any>(...args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads CLI JSON
@@ -222,16 +215,3 @@ test('--help, and usage errors exit 2', async () => {
   }
 });
 
-/** Runs CLI calls two at a time: each is a Node start-up, and CI machines have few cores. */
-async function inTwos<T extends (() => Promise<Run>)[]>(calls: [...T]): Promise<{ [K in keyof T]: Run }> {
-  const out: Run[] = new Array(calls.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < calls.length) {
-      const i = next++;
-      out[i] = await calls[i]!();
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return out as { [K in keyof T]: Run };
-}

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createTestEnv, startPipeline, sendSigned, storeAndFold, eventually, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { runCli, inTwos } from '@cxfold/testkit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 // Each CLI call is a Node start-up (1-3 s on a loaded two-core machine); tests make several.
@@ -17,11 +18,7 @@ interface Run {
 
 /** `npm run cxfold -- rebuild …` as an operator runs it: a child process with the base environment. */
 function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: ROOT, env: cliEnv(), timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+  return runCli(env, args);
 }
 
 const cliEnv = () => ({ ...process.env, DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, QUEUE_PREFIX: env.queuePrefix });
@@ -289,16 +286,3 @@ test('--help, and usage errors exit 2', async () => {
   expect(badKind.stderr).toContain('--kind must be task or flow');
 });
 
-/** Runs CLI calls two at a time: each is a Node start-up, and CI machines have few cores. */
-async function inTwos<T extends (() => Promise<Run>)[]>(calls: [...T]): Promise<{ [K in keyof T]: Run }> {
-  const out: Run[] = new Array(calls.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < calls.length) {
-      const i = next++;
-      out[i] = await calls[i]!();
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return out as { [K in keyof T]: Run };
-}

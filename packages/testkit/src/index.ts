@@ -6,3 +6,4 @@ export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { storeAndFold } from './seed';
 export { pgProxy, proxiedDatabase } from './pg-proxy';
 export { parseMetricsText, scrapeMetrics, type MetricSample, type ParsedMetrics } from './metrics-text';
+export { runCli, inTwos, type CliRun } from './cli';
