@@ -132,12 +132,23 @@ interface Ctx {
   details: Record<string, unknown>;
   /** for INFO cpu */
   redis: Redis;
+  /** detail sections of the markdown report */
+  md: string[];
 }
+
+const appCores = (c: CpuShare) =>
+  Object.entries(c.apps)
+    .filter(([, v]) => v !== null && v > 0.005)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || '–';
+const CPU_HEAD = 'app cores | postgres | redis | irq | others | machine';
+const CPU_SEP = '--- | --- | --- | --- | --- | ---';
+const cpuCells = (c: CpuShare) => `${appCores(c)} | ${c.postgres} | ${c.redis} | ${c.irq} | ${c.others} | ${c.machine}`;
 
 const cpuLine = (c: CpuShare) =>
   `cpu (cores): ${Object.entries(c.apps)
     .map(([k, v]) => `${k} ${v ?? '?'}`)
-    .join(', ')}, postgres ${c.postgres}, redis ${c.redis}; whole machine ${c.machine} of which others' work ${c.others} (${Object.entries(c.othersTop)
+    .join(', ')}, postgres ${c.postgres}, redis ${c.redis}; whole machine ${c.machine}, interrupts ${c.irq}, others' work ${c.others} (${Object.entries(c.othersTop)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}), CPU pressure ${c.cpuPressure ?? '?'}%`;
 
@@ -241,23 +252,42 @@ interface FoldedStats {
   wallS: number;
 }
 
-/** Waits until every raw event of `tenant` from `minId` on is folded (or dead-lettered). */
-async function waitFolded(db: DbClient, tenant: string, minId: number, worker: Managed, timeoutMs: number, startedAt = performance.now()): Promise<FoldedStats> {
+/**
+ * Waits until every raw event of `tenant` from `minId` on is folded (or dead-lettered). Watches
+ * the BullMQ counts in Redis while jobs are pending, so polling costs Postgres nothing during
+ * the drain; Postgres has the last word once the queue looks empty.
+ */
+async function waitFolded(
+  db: DbClient,
+  opts: { tenant: string; minId: number; worker: Managed; queue: FoldQueue; timeoutMs: number; startedAt?: number },
+): Promise<FoldedStats> {
+  const { tenant, minId, worker, queue, timeoutMs } = opts;
+  const startedAt = opts.startedAt ?? performance.now();
   const deadline = Date.now() + timeoutMs;
   let last = -1;
   let lastChange = Date.now();
+  const check = (n: number, what: string) => {
+    if (!worker.running) throw new Error(`${worker.name} exited with ${n} ${what}:\n${worker.logTail()}`);
+    if (Date.now() > deadline) throw new Error(`${n} ${what} after ${timeoutMs} ms:\n${worker.logTail()}`);
+    if (n !== last) {
+      last = n;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > 60_000) throw new Error(`folding stalled at ${n} ${what}:\n${worker.logTail()}`);
+  };
   for (;;) {
+    const c = await queue.counts();
+    const pending = (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+    if (pending > 0) {
+      check(pending, 'fold jobs pending');
+      await sleep(100);
+      continue;
+    }
     const [{ n }] = (await db.sql`
       select count(*)::int as n from raw_events
       where tenant = ${tenant} and id >= ${minId} and folded_at is null and dead_lettered_at is null`) as unknown as [{ n: number }];
     if (n === 0) break;
-    if (!worker.running) throw new Error(`${worker.name} exited with ${n} events unfolded:\n${worker.logTail()}`);
-    if (Date.now() > deadline) throw new Error(`${n} events still unfolded after ${timeoutMs} ms:\n${worker.logTail()}`);
-    if (n !== last) {
-      last = n;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > 60_000) throw new Error(`folding stalled at ${n} unfolded events:\n${worker.logTail()}`);
-    await sleep(200);
+    check(n, 'events unfolded');
+    await sleep(250);
   }
   const wallS = (performance.now() - startedAt) / 1000;
   const [r] = (await db.sql`
@@ -349,6 +379,19 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     if (stored < acknowledged) problems.push(`${acknowledged} events acknowledged but only ${stored} stored`);
     for (const p of problems) say(`  ! ${p}`);
 
+    ctx.md.push(
+      '## Ingest',
+      '',
+      `${s.connections} connections, ${s.durationS} s per run, one distinct hub-signed event per request. CPU in cores averaged over the run ("others": everything on the machine that is not the bench).`,
+      '',
+      `| run | events/s | p50 ms | p99 ms | non-2xx | ${CPU_HEAD} | load gen |`,
+      `| --- | --- | --- | --- | --- | ${CPU_SEP} | --- |`,
+      ...runs.map(({ round: r, server, result: x }) => `| ${server} full load, round ${r} | ${x.eventsPerS} | ${x.latencyMs.p50} | ${x.latencyMs.p99} | ${x.non2xx} | ${cpuCells(x.cpu)} | ${x.loadGeneratorCores} |`),
+      `| receiver at ${halfRate}/s, autocannon overallRate | ${half.eventsPerS} | ${half.latencyMs.p50} | ${half.latencyMs.p99} | ${half.non2xx} | ${cpuCells(half.cpu)} | ${half.loadGeneratorCores} |`,
+      `| receiver at ${halfRate}/s, evenly paced | ${paced.eventsPerS} | ${paced.latencyMs.p50} | ${paced.latencyMs.p99} | ${paced.non2xx} | ${cpuCells(paced.cpu)} | ${paced.loadGeneratorCores} |`,
+      '',
+      ...(problems.length ? [`Problems: ${problems.join('; ')}`, ''] : []),
+    );
     ctx.figures.ingest_events_per_s = full.eventsPerS;
     ctx.figures.baseline_events_per_s = base.eventsPerS;
     ctx.figures.ingest_ratio = round(full.eventsPerS / base.eventsPerS, 3);
@@ -395,16 +438,45 @@ async function phaseDrain(ctx: Ctx): Promise<void> {
     const started = performance.now();
     const worker = startWorker(ctx, 'worker-drain', url, prefix);
     const meter = await cpuMeter({ sql: db.sql, database: new URL(url).pathname.slice(1), redis: ctx.redis, apps: { worker: worker.child.pid } });
-    const r = await waitFolded(db, 'bench', staged.minId, worker, 30 * 60_000, started);
+    const r = await waitFolded(db, { tenant: 'bench', minId: staged.minId, worker, queue, timeoutMs: 30 * 60_000, startedAt: started });
     const cpu = await meter.stop();
     await worker.stop();
     say(`  folded ${r.folded} events in ${r.spanS} s: ${r.eventsPerS} events/s (${r.wallS} s with worker start-up), ${r.deadLettered} dead-lettered`);
     say(`    ${cpuLine(cpu)} (worker start-up included)`);
+    // Write amplification: rows touched per table by the whole drain (stats flush within ~1 s).
+    await sleep(1_500);
+    const tableStats = (await db.sql`
+      select relname as table, n_tup_ins::int as inserted, n_tup_upd::int as updated, n_tup_del::int as deleted,
+             coalesce(idx_tup_fetch, 0)::int as index_fetched, n_live_tup::int as live
+      from pg_stat_user_tables where relname in ('raw_events', 'interactions', 'segments', 'flow_executions', 'flow_steps') order by relname`) as unknown as {
+      table: string;
+      inserted: number;
+      updated: number;
+      deleted: number;
+      index_fetched: number;
+      live: number;
+    }[];
     const [shape] = (await db.sql`
       select (select count(*)::int from interactions) as interactions, (select count(*)::int from flow_executions) as flow_executions,
              (select count(*)::int from segments) as segments, (select count(*)::int from flow_steps) as flow_steps`) as unknown as [Record<string, number>];
+    ctx.md.push(
+      '## Drain',
+      '',
+      `${r.events} events stored (${staged.insertS} s) and queued (${staged.enqueueS} s) before the worker started; they fold into ${shape.interactions} interactions and ${shape.flow_executions} flow executions.`,
+      '',
+      `| events/s | drain s | with start-up s | dead-lettered | ${CPU_HEAD} |`,
+      `| --- | --- | --- | --- | ${CPU_SEP} |`,
+      `| ${r.eventsPerS} | ${r.spanS} | ${r.wallS} | ${r.deadLettered} | ${cpuCells(cpu)} |`,
+      '',
+      'Rows touched during the drain (pg_stat_user_tables; the raw events were inserted before the worker started):',
+      '',
+      '| table | live rows | inserted | updated | deleted | fetched by index |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...tableStats.map((t) => `| ${t.table} | ${t.live} | ${t.inserted} | ${t.updated} | ${t.deleted} | ${t.index_fetched} |`),
+      '',
+    );
     ctx.figures.drain_events_per_s = r.eventsPerS;
-    ctx.details.drain = { staged, ...r, records: shape, cpu };
+    ctx.details.drain = { staged, ...r, records: shape, cpu, tableStats };
   } finally {
     await queue.close();
     redis.disconnect();
@@ -417,10 +489,16 @@ async function phaseLag(ctx: Ctx): Promise<void> {
   say(`• fold lag: receiver + worker, ${s.lagRate} events/s evenly paced for ${s.lagS} s`);
   const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'lag'), true);
   const db = await openDb(url, 2);
+  const closers: (() => Promise<void>)[] = [];
   try {
     const tenant = (await newTenant(db, 'bench'))!;
     const warm = (await newTenant(db, 'warmup'))!;
     const prefix = queuePrefix(ctx, 'lag');
+    const { queue, redis } = await producer(ctx, prefix);
+    closers.push(async () => {
+      await queue.close();
+      redis.disconnect();
+    });
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const worker = startWorker(ctx, 'worker-lag', url, prefix);
@@ -429,11 +507,11 @@ async function phaseLag(ctx: Ctx): Promise<void> {
     const timeout = (s.lagS + 120) * 1000;
     // Warm-up on another tenant; waiting for it to fold also proves the worker is up.
     await runLoad<SendResult>('lag-warmup', { mode: 'paced', baseUrl, tenant: 'warmup', hubSecret: warm.hubSecret, seed: 9_101, rate: s.lagRate, durationS: 3, maxSockets: 64 }, timeout);
-    await waitFolded(db, 'warmup', 0, worker, 120_000);
+    await waitFolded(db, { tenant: 'warmup', minId: 0, worker, queue, timeoutMs: 120_000 });
     const meter = await cpuMeter({ sql: db.sql, database: new URL(url).pathname.slice(1), redis: ctx.redis, apps: { receiver: receiver.child.pid, worker: worker.child.pid } });
     const sent = await runLoad<SendResult>('lag-steady', { mode: 'paced', baseUrl, tenant: 'bench', hubSecret: tenant.hubSecret, seed: 300_001, rate: s.lagRate, durationS: s.lagS, maxSockets: 64 }, timeout);
     const cpu = await meter.stop(sent.loadGeneratorCores ?? 0);
-    const folded = await waitFolded(db, 'bench', 0, worker, 300_000);
+    const folded = await waitFolded(db, { tenant: 'bench', minId: 0, worker, queue, timeoutMs: 300_000 });
     const [lag] = (await db.sql`
       with l as (select extract(epoch from folded_at - received_at) * 1000 as ms from raw_events where tenant = 'bench' and folded_at is not null)
       select count(*)::int as n,
@@ -445,10 +523,21 @@ async function phaseLag(ctx: Ctx): Promise<void> {
     await receiver.stop();
     await worker.stop();
     say(`  sent ${sent.accepted} events at ${sent.requestsPerS} req/s (ack p99 ${sent.latencyMs.p99} ms); received → folded p50 ${round(lag.p50)} ms, p99 ${round(lag.p99)} ms, max ${round(lag.max)} ms`);
+    ctx.md.push(
+      '## Fold lag',
+      '',
+      `${sent.accepted} events sent evenly at ${s.lagRate}/s through the receiver while the worker folds.`,
+      '',
+      `| sent/s | ack p50 ms | ack p99 ms | lag p50 ms | lag p95 ms | lag p99 ms | lag max ms | ${CPU_HEAD} |`,
+      `| --- | --- | --- | --- | --- | --- | --- | ${CPU_SEP} |`,
+      `| ${sent.requestsPerS} | ${sent.latencyMs.p50} | ${sent.latencyMs.p99} | ${round(lag.p50)} | ${round(lag.p95)} | ${round(lag.p99)} | ${round(lag.max)} | ${cpuCells(cpu)} |`,
+      '',
+    );
     ctx.figures.fold_lag_p99_ms_1k = round(lag.p99, 1);
     say(`    ${cpuLine(cpu)}, load generator ${sent.loadGeneratorCores}`);
     ctx.details.lag = { cpu, send: sent, lagMs: { n: lag.n, p50: round(lag.p50), p95: round(lag.p95), p99: round(lag.p99), max: round(lag.max) }, folded };
   } finally {
+    for (const close of closers) await close();
     await db.close();
   }
 }
@@ -511,6 +600,16 @@ async function phaseApi(ctx: Ctx, url: string): Promise<void> {
     const csvMedian = percentiles(csv.samples, [50]).p50!;
     for (const r of results) say(`  ${r.name}: p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, max ${r.latencyMs.max} ms${r.totalCount ? ` (${r.totalCount} rows match)` : ''}`);
     if (csv.totalCount !== null && Number(csv.totalCount) < 10_000) say(`  ! csv export matched only ${csv.totalCount} rows`);
+    ctx.md.push(
+      '## Analyst API',
+      '',
+      `${s.apiRows} interactions (2,740 a day), sequential requests, one connection. CPU (cores): ${appCores(cpu)}, postgres ${cpu.postgres}, others ${cpu.others}.`,
+      '',
+      '| request | n | p50 ms | p95 ms | p99 ms | max ms | rows matching |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      ...results.map((r) => `| ${r.name} | ${r.latencyMs.count} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${r.totalCount ?? ''} |`),
+      '',
+    );
     ctx.figures.api_list_p95_ms = list.p95;
     ctx.figures.api_detail_p95_ms = detail.p95;
     ctx.figures.csv_10k_ms = round(csvMedian, 1);
@@ -554,7 +653,7 @@ async function phaseGrowth(ctx: Ctx, bigUrl: string): Promise<void> {
           const staged = await stageEvents(t.db, queue, 'bench', events);
           const worker = startWorker(ctx, `worker-growth-${t.name}-${r + 1}`, t.url, prefix);
           const meter = await cpuMeter({ sql: t.db.sql, database: new URL(t.url).pathname.slice(1), redis: ctx.redis, apps: { worker: worker.child.pid } });
-          const res = await waitFolded(t.db, 'bench', staged.minId, worker, 15 * 60_000);
+          const res = await waitFolded(t.db, { tenant: 'bench', minId: staged.minId, worker, queue, timeoutMs: 15 * 60_000 });
           const cpu = await meter.stop();
           await worker.stop();
           runs.push({ round: r + 1, target: t.name, stored: t.rows, eventsPerS: res.eventsPerS, usPerEvent: round(1e6 / res.eventsPerS, 1), spanS: res.spanS, deadLettered: res.deadLettered, cpu });
@@ -568,6 +667,16 @@ async function phaseGrowth(ctx: Ctx, bigUrl: string): Promise<void> {
     // Best (cheapest) run of each: other work on a shared machine only ever adds cost.
     const best = (name: string) => Math.min(...runs.filter((x) => x.target === name).map((x) => x.usPerEvent));
     const ratio = round(best('big') / best('small'), 3);
+    ctx.md.push(
+      '## Growth',
+      '',
+      `${s.growthEvents} new events drained into a database holding ${s.smallRows} vs ${s.apiRows} folded interactions (with their raw events); best run of each counts.`,
+      '',
+      `| round | stored interactions | events/s | µs per event | ${CPU_HEAD} |`,
+      `| --- | --- | --- | --- | ${CPU_SEP} |`,
+      ...runs.map((x) => `| ${x.round} | ${x.stored} | ${x.eventsPerS} | ${x.usPerEvent} | ${cpuCells(x.cpu)} |`),
+      '',
+    );
     ctx.figures.growth_ratio = ratio;
     ctx.details.growth = { events: s.growthEvents, smallRows: s.smallRows, bigRows: s.apiRows, bestUsPerEvent: { small: best('small'), big: best('big') }, runs };
   } finally {
@@ -619,8 +728,9 @@ function markdown(ctx: Ctx, meta: Record<string, unknown>): string {
     '',
     `Scale: ${JSON.stringify(ctx.s)}`,
     '',
-    'Details are in the JSON file next to this one; bench/README.md says how each figure is measured.',
+    'bench/README.md says how each figure is measured; the JSON file next to this one has every number.',
     '',
+    ...ctx.md,
   ].join('\n');
 }
 
@@ -677,6 +787,7 @@ async function main() {
     figures: Object.fromEntries(KEYS.map((k) => [k, null])) as Record<Key, null>,
     details: {},
     redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 }),
+    md: [],
   };
   if (ctx.cpuProfDir) mkdirSync(ctx.cpuProfDir, { recursive: true });
   setLogDir(path.join(os.tmpdir(), `cxfold-bench-${date}-${scale}-${process.pid}`));

@@ -48,16 +48,17 @@ function allProcesses(): Map<number, { comm: string; cpu: number }> {
   return out;
 }
 
-/** busy and total CPU seconds of the whole machine, all cores (from /proc/stat). */
-function machineCpu(): { busy: number; total: number } {
+/** busy CPU seconds of the whole machine, all cores, and the part spent in interrupts (from /proc/stat). */
+function machineCpu(): { busy: number; irq: number } {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    // user nice system idle iowait irq softirq steal
     const v = line.trim().split(/\s+/).slice(1).map(Number);
     const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
     const idle = (v[3] ?? 0) + (v[4] ?? 0);
-    return { busy: (total - idle) / TICKS_PER_S, total: total / TICKS_PER_S };
+    return { busy: (total - idle) / TICKS_PER_S, irq: ((v[5] ?? 0) + (v[6] ?? 0)) / TICKS_PER_S };
   } catch {
-    return { busy: 0, total: 0 };
+    return { busy: 0, irq: 0 };
   }
 }
 
@@ -72,7 +73,9 @@ function cpuPressure(): number | null {
 }
 
 async function backendPids(sql: postgres.Sql, database: string): Promise<number[]> {
-  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+  // The bench's own connections (application_name cxfold-bench) are not the app's work.
+  const rows = await sql<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid() and application_name is distinct from 'cxfold-bench'`;
   return rows.map((r) => r.pid);
 }
 
@@ -91,12 +94,14 @@ export interface CpuShare {
   redis: number;
   /** every process on the machine, ours and everybody else's, in cores */
   machine: number;
-  /** machine minus the components above, the load generator and the orchestrator: other people's work */
+  /** interrupt and softirq time (mostly loopback networking of the run itself), in cores */
+  irq: number;
+  /** machine minus the components above, interrupts, the load generator and the orchestrator: other people's work */
   others: number;
   machineLoad1m: number;
   /** % of time some task waited for a CPU (PSI avg10) at the end */
   cpuPressure: number | null;
-  /** the biggest consumers among the processes that are not the bench's, by command name, in cores */
+  /** the biggest other processes that lived through the window, by command name, in cores */
   othersTop: Record<string, number>;
 }
 
@@ -112,8 +117,9 @@ export async function cpuMeter(opts: { sql: postgres.Sql; database: string; redi
   const apps0 = Object.entries(opts.apps).map(([name, pid]) => [name, pid, cpuSeconds(pid)] as const);
   const pg0 = new Map((await backendPids(opts.sql, opts.database)).map((p) => [p, cpuSeconds(p) ?? 0]));
   const redis0 = await redisCpu(opts.redis);
+  const redisPid = Number(/process_id:(\d+)/.exec(await opts.redis.info('server'))?.[1] ?? 0);
   return {
-    /** `measuredElsewhere`: cores of processes that reported their own CPU (the load generator). */
+    /** `measuredElsewhere`: cores of processes that reported their own CPU (the load generator, which exits before this). */
     async stop(measuredElsewhere = 0): Promise<CpuShare> {
       const seconds = (performance.now() - t0) / 1000;
       const apps: Record<string, number | null> = {};
@@ -125,28 +131,30 @@ export async function cpuMeter(opts: { sql: postgres.Sql; database: string; redi
       const pgPids = await backendPids(opts.sql, opts.database);
       for (const pid of pgPids) pg += (cpuSeconds(pid) ?? 0) - (pg0.get(pid) ?? 0);
       // Everybody else: processes that are none of the above (nor this orchestrator), by command name.
-      const mine = new Set<number>([process.pid, ...pgPids, ...pg0.keys(), ...Object.values(opts.apps).filter((p): p is number => p !== undefined)]);
+      const mine = new Set<number>([process.pid, redisPid, ...pgPids, ...pg0.keys(), ...Object.values(opts.apps).filter((p): p is number => p !== undefined)]);
       const byComm = new Map<string, number>();
       for (const [pid, p] of allProcesses()) {
         if (mine.has(pid)) continue;
         const before = procs0.get(pid);
-        const used = p.cpu - (before && before.comm === p.comm ? before.cpu : 0);
+        const used = p.cpu - (before ? before.cpu : 0);
         if (used > 0) byComm.set(p.comm, (byComm.get(p.comm) ?? 0) + used);
       }
       const redis1 = await redisCpu(opts.redis);
       const m1 = machineCpu();
-      // The bench's own share: this orchestrator and the load generator.
-      const self = process.cpuUsage(self0);
-      const ours = (self.user + self.system) / 1e6 + measuredElsewhere * seconds;
-      const appsTotal = Object.values(apps).reduce<number>((a, b) => a + (b ?? 0), 0) * seconds;
       const machine = m1.busy - m0.busy;
+      // Machine minus everything accounted for. Unlike the per-process list, this also catches
+      // processes that came and went inside the window (test runners' workers).
+      const self = process.cpuUsage(self0);
+      const appsTotal = Object.values(apps).reduce<number>((a, b) => a + (b ?? 0), 0) * seconds;
+      const accounted = appsTotal + pg + (redis1 - redis0) + (self.user + self.system) / 1e6 + measuredElsewhere * seconds + (m1.irq - m0.irq);
       return {
         seconds: round(seconds, 1),
         apps,
         postgres: round(pg / seconds),
         redis: round((redis1 - redis0) / seconds),
         machine: round(machine / seconds),
-        others: round(Math.max(0, machine - appsTotal - pg - (redis1 - redis0) - ours) / seconds),
+        irq: round((m1.irq - m0.irq) / seconds),
+        others: round(Math.max(0, machine - accounted) / seconds),
         machineLoad1m: round(loadavg()[0]!, 1),
         cpuPressure: cpuPressure(),
         othersTop: Object.fromEntries(
