@@ -67,7 +67,7 @@ type Settings = (typeof SCALES)[Scale];
 const PHASES = ['ingest', 'drain', 'lag', 'api', 'growth'] as const;
 type Phase = (typeof PHASES)[number];
 
-/** Targets from the issue. `max` means lower is better. */
+/** Targets from the issue: `op` says which side of `value` passes. */
 export const TARGETS: Record<string, { op: '>=' | '<='; value: number; unit: string }> = {
   ingest_ratio: { op: '>=', value: 0.8, unit: '' },
   drain_events_per_s: { op: '>=', value: 5_000, unit: 'events/s' },
@@ -106,7 +106,7 @@ const { values } = parseArgs({
 
 const HELP = `npm run bench -- [--scale quick|full] [--keep] [--cpu-prof] [--only ingest,drain,lag,api,growth]
 
-  --scale     quick (about 5-8 min) or full (about 20-30 min)
+  --scale     quick (about 4-6 min on 2 cores) or full (about 15-20 min)
   --keep      keep the bench databases (the big filled one is reused by the next --keep run)
   --cpu-prof  write V8 CPU profiles of the receiver, worker and API to bench/results/profiles/
   --only      run some phases only (the others' figures are null)
