@@ -218,66 +218,65 @@ export async function checkProjections(sql: Sql, tenant: string, chunkSize = 500
         if (list) list.push(e);
         else eventsBySubject.set(e.subjectId, [e]);
       }
-      if (kind === 'task') {
-        const stored = new Map((await sql<Row[]>`select * from interactions where tenant = ${tenant} and id = any(${sql.array(ids)}::text[])`).map((r) => [String(r.id), r]));
-        const legs = groupBy(await sql<Row[]>`select * from segments where tenant = ${tenant} and interaction_id = any(${sql.array(ids)}::text[])`, 'interaction_id');
-        for (const id of ids) {
-          const label = `interaction ${id}`;
-          const evs = eventsBySubject.get(id) ?? [];
-          const row = stored.get(id);
-          if (evs.length === 0) {
-            note(row ? [`${label}: stored, but it has no foldable raw events`] : []);
-            continue;
-          }
-          if (!row) {
-            note([`${label}: ${evs.length} raw events, no stored row`]);
-            continue;
-          }
-          let rebuilt;
-          try {
-            rebuilt = foldInteraction(evs.map((e): TaskEventEnvelope => decodeTaskEvent(e)));
-          } catch (err) {
-            note([`${label}: the rebuild failed: ${String(err)}`]);
-            continue;
-          }
-          note([
-            ...diffRecord(label, row, rebuilt.interaction, ['tenant', 'updated_at'], uncompared),
-            ...diffLegs(`${label} segment`, legs.get(id) ?? [], rebuilt.segments, 'number', uncompared),
-          ]);
+      // The two kinds differ only in tables, keys and reducer; the comparison is the same.
+      const spec = kind === 'task' ? TASK_SPEC : FLOW_SPEC;
+      const stored = new Map((await sql<Row[]>`select * from ${sql(spec.table)} where tenant = ${tenant} and id = any(${sql.array(ids)}::text[])`).map((r) => [String(r.id), r]));
+      const children = groupBy(await sql<Row[]>`select * from ${sql(spec.childTable)} where tenant = ${tenant} and ${sql(spec.parentKey)} = any(${sql.array(ids)}::text[])`, spec.parentKey);
+      for (const id of ids) {
+        const label = `${spec.label} ${id}`;
+        const evs = eventsBySubject.get(id) ?? [];
+        const row = stored.get(id);
+        if (evs.length === 0) {
+          note(row ? [`${label}: stored, but it has no foldable raw events`] : []);
+          continue;
         }
-      } else {
-        const stored = new Map((await sql<Row[]>`select * from flow_executions where tenant = ${tenant} and id = any(${sql.array(ids)}::text[])`).map((r) => [String(r.id), r]));
-        const steps = groupBy(await sql<Row[]>`select * from flow_steps where tenant = ${tenant} and execution_id = any(${sql.array(ids)}::text[])`, 'execution_id');
-        for (const id of ids) {
-          const label = `flow execution ${id}`;
-          const evs = eventsBySubject.get(id) ?? [];
-          const row = stored.get(id);
-          if (evs.length === 0) {
-            note(row ? [`${label}: stored, but it has no foldable raw events`] : []);
-            continue;
-          }
-          if (!row) {
-            note([`${label}: ${evs.length} raw events, no stored row`]);
-            continue;
-          }
-          let rebuilt;
-          try {
-            rebuilt = foldFlowExecution(evs.map((e): FlowEventEnvelope => decodeFlowEvent(e)));
-          } catch (err) {
-            note([`${label}: the rebuild failed: ${String(err)}`]);
-            continue;
-          }
-          note([
-            ...diffRecord(label, row, rebuilt.execution, ['tenant', 'updated_at'], uncompared),
-            ...diffLegs(`${label} step`, steps.get(id) ?? [], rebuilt.steps, 'seq', uncompared),
-          ]);
+        if (!row) {
+          note([`${label}: ${evs.length} raw events, no stored row`]);
+          continue;
         }
+        let rebuilt;
+        try {
+          rebuilt = spec.rebuild(evs);
+        } catch (err) {
+          note([`${label}: the rebuild failed: ${String(err)}`]);
+          continue;
+        }
+        note([
+          ...diffRecord(label, row, rebuilt.record, ['tenant', 'updated_at'], uncompared),
+          ...diffLegs(`${label} ${spec.childLabel}`, children.get(id) ?? [], rebuilt.children, spec.childKey, uncompared),
+        ]);
       }
     }
   }
   result.uncompared = [...uncompared].sort();
   return result;
 }
+
+/** What differs between checking interactions and flow executions against a clean rebuild. */
+const TASK_SPEC = {
+  table: 'interactions',
+  childTable: 'segments',
+  parentKey: 'interaction_id',
+  childKey: 'number',
+  label: 'interaction',
+  childLabel: 'segment',
+  rebuild: (evs: StoredEvent[]) => {
+    const r = foldInteraction(evs.map((e): TaskEventEnvelope => decodeTaskEvent(e)));
+    return { record: r.interaction, children: r.segments };
+  },
+};
+const FLOW_SPEC = {
+  table: 'flow_executions',
+  childTable: 'flow_steps',
+  parentKey: 'execution_id',
+  childKey: 'seq',
+  label: 'flow execution',
+  childLabel: 'step',
+  rebuild: (evs: StoredEvent[]) => {
+    const r = foldFlowExecution(evs.map((e): FlowEventEnvelope => decodeFlowEvent(e)));
+    return { record: r.execution, children: r.steps };
+  },
+};
 
 async function loadEvents(sql: Sql, tenant: string, kind: EventKind, subjectIds: string[]): Promise<StoredEvent[]> {
   const rows = await sql<{ id: string; event_id: string; event_type: string; subject_id: string; occurred_ms: string; payload: unknown }[]>`
