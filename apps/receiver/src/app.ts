@@ -66,7 +66,7 @@ export function errorHandler(logger: Logger) {
 
 export interface ReceiverAppOptions extends HookRoutesOptions {
   logger: Logger;
-  /** /healthz, /readyz, /metrics and /admin/queues; mounted before the hook routes. */
+  /** /healthz, /readyz, /metrics and /admin/queues; mounted after the hook routes. */
   ops: OpsRoutesOptions;
   /** Extra routers mounted before the 404 handler (the API in the all-in-one server). */
   extraRoutes?: express.Router[];
@@ -79,8 +79,9 @@ export function createReceiverApp(opts: ReceiverAppOptions): Express {
   app.use(requestIds);
   app.use(accessLog(opts.logger));
   app.use(httpMetrics(opts.ops.metrics));
-  app.use(opsRoutes(opts.ops));
+  // The hot path first: every event request would otherwise be matched against each ops route.
   app.use(hookRoutes(opts));
+  app.use(opsRoutes(opts.ops));
   for (const r of opts.extraRoutes ?? []) app.use(r);
   app.use((_req: Request, res: Response) => sendProblem(res, { status: 404, title: 'Not found' }));
   app.use(errorHandler(opts.logger));

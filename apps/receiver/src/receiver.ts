@@ -3,7 +3,7 @@ import type express from 'express';
 import type { ReceiverEnv } from '@cxfold/config';
 import type { Logger } from '@cxfold/log';
 import { createDbClient, RawEventWriter } from '@cxfold/db';
-import { createRedis, FoldQueue, enforceRedisPolicy } from '@cxfold/queue';
+import { createRedis, FoldQueue, CoalescingEnqueuer, enforceRedisPolicy } from '@cxfold/queue';
 import { IngestEngine, TenantDirectory, TenantRateLimiter, BacklogMonitor } from '@cxfold/ingest';
 import { withDeadline } from '@cxfold/runtime';
 import { createMetrics, standardReadiness, type Metrics } from '@cxfold/observability';
@@ -53,10 +53,11 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const queue = new FoldQueue(redis, env.QUEUE_PREFIX, { attempts: env.JOB_ATTEMPTS ?? 5, backoffMs: env.JOB_BACKOFF_MS ?? 1_000 });
   const backlog = new BacklogMonitor(queue, { soft: env.BACKLOG_SOFT_LIMIT, hard: env.BACKLOG_HARD_LIMIT, intervalMs: env.BACKLOG_POLL_MS }, logger);
   backlog.start();
+  const enqueuer = new CoalescingEnqueuer(queue);
   const engine = new IngestEngine({
     tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
     writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX }),
-    queue,
+    enqueue: (jobs) => enqueuer.add(jobs),
     logger,
     signatureToleranceS: env.SIGNATURE_TOLERANCE_S,
     storeTimeoutMs: env.STORE_TIMEOUT_MS,

@@ -10,7 +10,7 @@ import {
   type TaskEventType,
 } from '@cxfold/contracts';
 import type { RawEventInput, RawEventWriter } from '@cxfold/db';
-import type { FoldQueue, FoldJob } from '@cxfold/queue';
+import type { FoldJob } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { withDeadline } from '@cxfold/runtime';
 import { verifyRequest, type AuthHeaders } from './auth';
@@ -62,7 +62,8 @@ export interface IngestObservation {
 export interface IngestDeps {
   tenants: TenantDirectory;
   writer: RawEventWriter;
-  queue: FoldQueue;
+  /** Adds fold jobs to the queue; the receiver passes a CoalescingEnqueuer (one addBulk per event-loop turn). */
+  enqueue: (jobs: FoldJob[]) => Promise<void>;
   logger: Logger;
   signatureToleranceS: number;
   /** Longest a sender waits for Postgres before getting 503 (a connection can hang rather than fail). */
@@ -176,7 +177,7 @@ export class IngestEngine {
    */
   private enqueue(jobs: FoldJob[], requestId: string): void {
     if (jobs.length === 0) return;
-    this.deps.queue.addMany(jobs).catch((err: unknown) => {
+    this.deps.enqueue(jobs).catch((err: unknown) => {
       this.log.warn({ err, requestId, count: jobs.length }, 'enqueue failed; the sweeper will enqueue these events');
     });
   }
