@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import { foldFlowExecution, foldInteraction, type FlowEventEnvelope, type TaskEventEnvelope } from '@cxfold/fold';
 import { decodeFlowEvent, decodeTaskEvent } from '@cxfold/projector';
-import type { EventKind, StoredEvent } from '@cxfold/db';
+import { pgArrayLiteral, type EventKind, type StoredEvent } from '@cxfold/db';
 
 type Sql = postgres.Sql;
 type Row = Record<string, unknown>;
@@ -23,7 +23,7 @@ export async function checkAcknowledged(sql: Sql, tenant: string, acked: Iterabl
     const chunk = ids.slice(i, i + 5_000);
     const rows = await sql<{ event_id: string; n: number }[]>`
       select event_id, count(*)::int as n from raw_events
-      where tenant = ${tenant} and event_id = any(${sql.array(chunk)}::text[])
+      where tenant = ${tenant} and event_id = any(${pgArrayLiteral(chunk)}::text[])
       group by event_id`;
     for (const r of rows) found.set(r.event_id, r.n);
   }
@@ -220,8 +220,8 @@ export async function checkProjections(sql: Sql, tenant: string, chunkSize = 500
       }
       // The two kinds differ only in tables, keys and reducer; the comparison is the same.
       const spec = kind === 'task' ? TASK_SPEC : FLOW_SPEC;
-      const stored = new Map((await sql<Row[]>`select * from ${sql(spec.table)} where tenant = ${tenant} and id = any(${sql.array(ids)}::text[])`).map((r) => [String(r.id), r]));
-      const children = groupBy(await sql<Row[]>`select * from ${sql(spec.childTable)} where tenant = ${tenant} and ${sql(spec.parentKey)} = any(${sql.array(ids)}::text[])`, spec.parentKey);
+      const stored = new Map((await sql<Row[]>`select * from ${sql(spec.table)} where tenant = ${tenant} and id = any(${pgArrayLiteral(ids)}::text[])`).map((r) => [String(r.id), r]));
+      const children = groupBy(await sql<Row[]>`select * from ${sql(spec.childTable)} where tenant = ${tenant} and ${sql(spec.parentKey)} = any(${pgArrayLiteral(ids)}::text[])`, spec.parentKey);
       for (const id of ids) {
         const label = `${spec.label} ${id}`;
         const evs = eventsBySubject.get(id) ?? [];
@@ -279,10 +279,10 @@ const FLOW_SPEC = {
 };
 
 async function loadEvents(sql: Sql, tenant: string, kind: EventKind, subjectIds: string[]): Promise<StoredEvent[]> {
-  const rows = await sql<{ id: string; event_id: string; event_type: string; subject_id: string; occurred_ms: string; payload: unknown }[]>`
-    select id, event_id, event_type, subject_id, (extract(epoch from occurred_at) * 1000)::bigint as occurred_ms, payload
+  const rows = await sql<{ id: string; event_id: string; event_type: string; subject_id: string; occurred_ms: string; payload: unknown; folded: boolean }[]>`
+    select id, event_id, event_type, subject_id, (extract(epoch from occurred_at) * 1000)::bigint as occurred_ms, payload, folded_at is not null as folded
     from raw_events
-    where tenant = ${tenant} and kind = ${kind} and subject_id = any(${sql.array(subjectIds)}::text[]) and dead_lettered_at is null
+    where tenant = ${tenant} and kind = ${kind} and subject_id = any(${pgArrayLiteral(subjectIds)}::text[]) and dead_lettered_at is null
     order by id`;
   return rows.map((r) => ({
     id: Number(r.id),
@@ -293,5 +293,6 @@ async function loadEvents(sql: Sql, tenant: string, kind: EventKind, subjectIds:
     subjectId: r.subject_id,
     occurredAtMs: Number(r.occurred_ms),
     payload: r.payload,
+    folded: r.folded,
   }));
 }

@@ -9,3 +9,4 @@ export * from './api-keys-repo';
 export * from './dead-letters-repo';
 export * from './retention';
 export * from './rebuild-runs';
+export { bulkInsert, deleteOtherChildren, pgArrayLiteral, type BulkRow, type Cell, type BulkInsertOptions } from './bulk-write';

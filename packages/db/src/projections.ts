@@ -1,5 +1,7 @@
 import type { FoldedFlowExecution, FoldedInteraction } from '@cxfold/fold';
 import type postgres from 'postgres';
+import { interactions, segments, flowExecutions, flowSteps } from './schema';
+import { bulkInsert, deleteOtherChildren, pgArrayLiteral } from './bulk-write';
 
 /** A transaction handle from postgres.js `sql.begin`. */
 export type Tx = postgres.TransactionSql;
@@ -21,6 +23,8 @@ export interface StoredEvent {
   subjectId: string;
   occurredAtMs: number;
   payload: unknown;
+  /** Already folded by an earlier transaction (folded_at set). */
+  folded: boolean;
 }
 
 export const subjectKeyString = (k: SubjectKey) => `${k.tenant}\u0001${k.kind}\u0001${k.subjectId}`;
@@ -33,16 +37,16 @@ export async function lockSubjects(tx: Tx, keys: SubjectKey[]): Promise<void> {
   if (keys.length === 0) return;
   await tx`
     select pg_advisory_xact_lock(h)
-    from (select distinct hashtextextended(k, 0) as h from unnest(${tx.array(keys.map(subjectKeyString))}::text[]) as k) s
+    from (select distinct hashtextextended(k, 0) as h from unnest(${pgArrayLiteral(keys.map(subjectKeyString))}::text[]) as k) s
     order by h`;
 }
 
 export async function loadSubjectEvents(tx: Tx, keys: SubjectKey[]): Promise<StoredEvent[]> {
   if (keys.length === 0) return [];
-  const rows = await tx<{ id: string; tenant: string; kind: EventKind; event_id: string; event_type: string; subject_id: string; occurred_ms: string; payload: unknown }[]>`
+  const rows = await tx<{ id: string; tenant: string; kind: EventKind; event_id: string; event_type: string; subject_id: string; occurred_ms: string; payload: unknown; folded: boolean }[]>`
     select r.id, r.tenant, r.kind, r.event_id, r.event_type, r.subject_id,
-           (extract(epoch from r.occurred_at) * 1000)::bigint as occurred_ms, r.payload
-    from unnest(${tx.array(keys.map((k) => k.tenant))}::text[], ${tx.array(keys.map((k) => k.kind))}::text[], ${tx.array(keys.map((k) => k.subjectId))}::text[]) as u(t, k, s)
+           (extract(epoch from r.occurred_at) * 1000)::bigint as occurred_ms, r.payload, r.folded_at is not null as folded
+    from unnest(${pgArrayLiteral(keys.map((k) => k.tenant))}::text[], ${pgArrayLiteral(keys.map((k) => k.kind))}::text[], ${pgArrayLiteral(keys.map((k) => k.subjectId))}::text[]) as u(t, k, s)
     join raw_events r on r.tenant = u.t and r.kind = u.k and r.subject_id = u.s
     where r.dead_lettered_at is null
     order by r.id`;
@@ -55,8 +59,16 @@ export async function loadSubjectEvents(tx: Tx, keys: SubjectKey[]): Promise<Sto
     subjectId: r.subject_id,
     occurredAtMs: Number(r.occurred_ms),
     payload: r.payload,
+    folded: r.folded,
   }));
 }
+
+/**
+ * Records and their legs/steps are recomputed whole, then written as upserts that skip rows
+ * which came out unchanged (most of them, when one new event arrives), so `updated_at` is
+ * when the record last changed, not when it was last refolded.
+ */
+const UPSERT_RECORD = { upsertOn: ['tenant', 'id'], unlessUnchanged: { ignore: ['updated_at'] } } as const;
 
 // ISO strings and JSON text, not Date objects or tx.json: drizzle's postgres-js driver replaces
 // the client's date and json serializers with pass-throughs.
@@ -105,15 +117,7 @@ export async function writeInteractions(tx: Tx, folded: { tenant: string; result
     event_count: i.eventCount,
     updated_at: iso(Date.now()),
   }));
-  const columns = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
-  await tx`
-    insert into interactions ${tx(rows, columns)}
-    on conflict (tenant, id) do update set ${tx.unsafe(excludedSet(columns, ['tenant', 'id']))}`;
-
-  const keys = folded.map((f) => f.result.interaction.id);
-  await tx`
-    delete from segments s using unnest(${tx.array(folded.map((f) => f.tenant))}::text[], ${tx.array(keys)}::text[]) as u(t, i)
-    where s.tenant = u.t and s.interaction_id = u.i`;
+  await bulkInsert(tx, interactions, rows, UPSERT_RECORD);
   const segmentRows = folded.flatMap(({ tenant, result }) =>
     result.segments.map((s) => ({
       tenant,
@@ -132,10 +136,26 @@ export async function writeInteractions(tx: Tx, folded: { tenant: string; result
       cancelled: s.cancelled,
     })),
   );
-  for (const chunk of chunks(segmentRows, 1000)) await tx`insert into segments ${tx(chunk)}`;
+  await bulkInsert(tx, segments, segmentRows, { upsertOn: ['tenant', 'interaction_id', 'number'], unlessUnchanged: { ignore: [] } });
+  const parents = folded.map((f) => [f.tenant, f.result.interaction.id] as const);
+  await deleteOtherChildren(tx, segments, ['tenant', 'interaction_id'], 'number', parents, segmentRows);
 }
 
-export async function writeFlowExecutions(tx: Tx, folded: { tenant: string; result: FoldedFlowExecution }[]): Promise<void> {
+/**
+ * `stepSeqs`, when given, limits the steps written to those seqs (the record itself is always
+ * written). A step row is a function of the events carrying its seq alone, so a live fold
+ * writes only the seqs its new events carry and leaves the execution's other steps, already
+ * stored by earlier folds, untouched: a step event then costs one step write, not one per
+ * step of its execution. Without it (a rebuild), every step is written and steps no longer
+ * produced are deleted.
+ */
+export interface FoldedFlowWrite {
+  tenant: string;
+  result: FoldedFlowExecution;
+  stepSeqs?: ReadonlySet<number>;
+}
+
+export async function writeFlowExecutions(tx: Tx, folded: FoldedFlowWrite[]): Promise<void> {
   if (folded.length === 0) return;
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
   const rows = folded.map(({ tenant, result: { execution: x } }) => ({
@@ -174,16 +194,9 @@ export async function writeFlowExecutions(tx: Tx, folded: { tenant: string; resu
     event_count: x.eventCount,
     updated_at: iso(Date.now()),
   }));
-  const columns = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
-  await tx`
-    insert into flow_executions ${tx(rows, columns)}
-    on conflict (tenant, id) do update set ${tx.unsafe(excludedSet(columns, ['tenant', 'id']))}`;
-
-  await tx`
-    delete from flow_steps s using unnest(${tx.array(folded.map((f) => f.tenant))}::text[], ${tx.array(folded.map((f) => f.result.execution.id))}::text[]) as u(t, x)
-    where s.tenant = u.t and s.execution_id = u.x`;
-  const stepRows = folded.flatMap(({ tenant, result }) =>
-    result.steps.map((s) => ({
+  await bulkInsert(tx, flowExecutions, rows, UPSERT_RECORD);
+  const stepRows = folded.flatMap(({ tenant, result, stepSeqs }) =>
+    (stepSeqs ? result.steps.filter((s) => stepSeqs.has(s.seq)) : result.steps).map((s) => ({
       tenant,
       execution_id: result.execution.id,
       seq: s.seq,
@@ -205,14 +218,18 @@ export async function writeFlowExecutions(tx: Tx, folded: { tenant: string; resu
       raw: JSON.stringify(s.raw),
     })),
   );
-  for (const chunk of chunks(stepRows, 500)) await tx`insert into flow_steps ${tx(chunk)}`;
+  await bulkInsert(tx, flowSteps, stepRows, { upsertOn: ['tenant', 'execution_id', 'seq'], unlessUnchanged: { ignore: [] } });
+  const whole = folded.filter((f) => !f.stepSeqs);
+  const parents = whole.map((f) => [f.tenant, f.result.execution.id] as const);
+  const wholeIds = new Set(whole.map((f) => `${f.tenant}\u0001${f.result.execution.id}`));
+  await deleteOtherChildren(tx, flowSteps, ['tenant', 'execution_id'], 'seq', parents, stepRows.filter((r) => wholeIds.has(`${r.tenant}\u0001${r.execution_id}`)));
 }
 
 export async function markFolded(tx: Tx, rawEventIds: number[]): Promise<void> {
   if (rawEventIds.length === 0) return;
   await tx`
     update raw_events set folded_at = now(), fold_attempts = fold_attempts + 1
-    where id = any(${tx.array(rawEventIds)}::bigint[]) and folded_at is null`;
+    where id = any(${pgArrayLiteral(rawEventIds)}::bigint[]) and folded_at is null`;
 }
 
 export interface DeadLetterInput {
@@ -228,29 +245,16 @@ export async function recordDeadLetters(sql: postgres.Sql | Tx, entries: DeadLet
   await sql`
     with marked as (
       update raw_events r set dead_lettered_at = now()
-      from unnest(${sql.array(entries.map((e) => e.rawEventId))}::bigint[]) as u(id)
+      from unnest(${pgArrayLiteral(entries.map((e) => e.rawEventId))}::bigint[]) as u(id)
       where r.id = u.id and r.folded_at is null
       returning r.id, r.tenant, r.event_id, r.kind, r.event_type
     )
     insert into dead_letters (raw_event_id, tenant, event_id, kind, event_type, error, error_code, attempts)
     select m.id, m.tenant, m.event_id, m.kind, m.event_type, u.error, nullif(u.code, ''), u.attempts
     from marked m
-    join unnest(${sql.array(entries.map((e) => e.rawEventId))}::bigint[], ${sql.array(entries.map((e) => e.error.slice(0, 4000)))}::text[],
-                ${sql.array(entries.map((e) => e.errorCode ?? ''))}::text[], ${sql.array(entries.map((e) => e.attempts))}::int4[]) as u(id, error, code, attempts)
+    join unnest(${pgArrayLiteral(entries.map((e) => e.rawEventId))}::bigint[], ${pgArrayLiteral(entries.map((e) => e.error.slice(0, 4000)))}::text[],
+                ${pgArrayLiteral(entries.map((e) => e.errorCode ?? ''))}::text[], ${pgArrayLiteral(entries.map((e) => e.attempts))}::int4[]) as u(id, error, code, attempts)
       on u.id = m.id
     on conflict (raw_event_id) do update set error = excluded.error, error_code = excluded.error_code,
       attempts = excluded.attempts, created_at = now(), replayed_at = null`;
-}
-
-function excludedSet(columns: string[], keys: string[]): string {
-  return columns
-    .filter((c) => !keys.includes(c))
-    .map((c) => `"${c}" = excluded."${c}"`)
-    .join(', ');
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -1,4 +1,5 @@
 import type { Sql } from './client';
+import { pgArrayLiteral } from './bulk-write';
 
 export interface RawEventInput {
   tenant: string;
@@ -108,15 +109,15 @@ export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise
     insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload, masked, mask_count, request_id)
     select t, e, k, ty, s, to_timestamp(o / 1000.0), p::jsonb, m > 0, m::int2, nullif(r, '')
     from unnest(
-      ${sql.array(items.map((i) => i.tenant))}::text[],
-      ${sql.array(items.map((i) => i.eventId))}::text[],
-      ${sql.array(items.map((i) => i.kind))}::text[],
-      ${sql.array(items.map((i) => i.eventType))}::text[],
-      ${sql.array(items.map((i) => i.subjectId))}::text[],
-      ${sql.array(items.map((i) => i.occurredAtMs))}::float8[],
-      ${sql.array(items.map((i) => JSON.stringify(i.payload)))}::text[],
-      ${sql.array(items.map((i) => i.maskCount))}::int4[],
-      ${sql.array(items.map((i) => i.requestId ?? ''))}::text[]
+      ${pgArrayLiteral(items.map((i) => i.tenant))}::text[],
+      ${pgArrayLiteral(items.map((i) => i.eventId))}::text[],
+      ${pgArrayLiteral(items.map((i) => i.kind))}::text[],
+      ${pgArrayLiteral(items.map((i) => i.eventType))}::text[],
+      ${pgArrayLiteral(items.map((i) => i.subjectId))}::text[],
+      ${pgArrayLiteral(items.map((i) => i.occurredAtMs))}::float8[],
+      ${pgArrayLiteral(items.map((i) => JSON.stringify(i.payload)))}::text[],
+      ${pgArrayLiteral(items.map((i) => i.maskCount))}::int4[],
+      ${pgArrayLiteral(items.map((i) => i.requestId ?? ''))}::text[]
     ) as u(t, e, k, ty, s, o, p, m, r)
     on conflict (tenant, event_id) do nothing
     returning id, tenant, event_id`;

@@ -1,4 +1,5 @@
 import type { Sql } from './client';
+import { pgArrayLiteral } from './bulk-write';
 import { lockSubjects, subjectKeyString, type EventKind, type SubjectKey, type Tx } from './projections';
 
 /**
@@ -21,7 +22,7 @@ export async function findArchivedSubjects(sql: Sql | Tx, keys: SubjectKey[]): P
   const rows = await sql<{ tenant: string; kind: EventKind; subject_id: string; pruned_ms: string }[]>`
     select u.t as tenant, u.k as kind, u.s as subject_id,
            (extract(epoch from coalesce(i.raw_pruned_at, f.raw_pruned_at)) * 1000)::bigint as pruned_ms
-    from unnest(${sql.array(keys.map((k) => k.tenant))}::text[], ${sql.array(keys.map((k) => k.kind))}::text[], ${sql.array(keys.map((k) => k.subjectId))}::text[]) as u(t, k, s)
+    from unnest(${pgArrayLiteral(keys.map((k) => k.tenant))}::text[], ${pgArrayLiteral(keys.map((k) => k.kind))}::text[], ${pgArrayLiteral(keys.map((k) => k.subjectId))}::text[]) as u(t, k, s)
     left join interactions i on u.k = 'task' and i.tenant = u.t and i.id = u.s
     left join flow_executions f on u.k = 'flow' and f.tenant = u.t and f.id = u.s
     where coalesce(i.raw_pruned_at, f.raw_pruned_at) is not null`;
@@ -133,7 +134,7 @@ export async function prunePass(sql: Sql, kind: EventKind, scope: PruneScope, af
     await lockSubjects(tx, keys);
     const stamped = await tx<{ tenant: string; id: string }[]>`
       update ${table(tx, kind)} x set raw_pruned_at = now()
-      from unnest(${tx.array(candidates.map((c) => c.tenant))}::text[], ${tx.array(candidates.map((c) => c.id))}::text[]) as u(t, i)
+      from unnest(${pgArrayLiteral(candidates.map((c) => c.tenant))}::text[], ${pgArrayLiteral(candidates.map((c) => c.id))}::text[]) as u(t, i)
       where x.tenant = u.t and x.id = u.i and ${eligible(tx, kind, scope)}
         and not exists (
           select 1 from raw_events r

@@ -128,7 +128,7 @@ async function walk(sql: Sql, scope: RebuildScope, opts: RebuildOptions, started
     try {
       delta = await sql.begin(async (tx) => {
         // foldSubjects checks archived records again under its locks (a prune may have run since).
-        const result = keys.length ? await foldSubjects(tx, keys, 1) : null;
+        const result = keys.length ? await foldSubjects(tx, keys, 1, { steps: 'all' }) : null;
         const d = { done: batch.length, events: result ? result.folded.size + result.poisoned.size : 0, archived: archivedNow };
         await advanceRebuildRun(tx, runId, next, d);
         return d;
@@ -140,7 +140,7 @@ async function walk(sql: Sql, scope: RebuildScope, opts: RebuildOptions, started
       let foldedEvents = 0;
       for (const key of keys) {
         try {
-          const result = await sql.begin((tx) => foldSubjects(tx, [key], 1));
+          const result = await sql.begin((tx) => foldSubjects(tx, [key], 1, { steps: 'all' }));
           foldedEvents += result.folded.size + result.poisoned.size;
         } catch (one) {
           if (isDatabaseUnavailable(one)) throw one;

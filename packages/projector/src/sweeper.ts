@@ -1,4 +1,4 @@
-import { findUnfolded, recordDeadLetters, type Sql } from '@cxfold/db';
+import { findUnfolded, pgArrayLiteral, recordDeadLetters, type Sql } from '@cxfold/db';
 import { foldJobId, type FoldJob, type FoldQueue } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 
@@ -58,7 +58,7 @@ export class Sweeper {
     const toEnqueue: FoldJob[] = [];
     const failed: { rawEventId: number; error: string }[] = [];
     const eventIds = await this.opts.sql<{ id: string; event_id: string }[]>`
-      select id, event_id from raw_events where id = any(${this.opts.sql.array(candidates.map((c) => c.rawEventId))}::bigint[])`;
+      select id, event_id from raw_events where id = any(${pgArrayLiteral(candidates.map((c) => c.rawEventId))}::bigint[])`;
     const eventIdOf = new Map(eventIds.map((r) => [Number(r.id), r.event_id]));
     for (const c of candidates) {
       const eventId = eventIdOf.get(c.rawEventId);
