@@ -71,7 +71,7 @@ describe('losing Redis', () => {
     const send = (i: number, type: string, s: number) =>
       sendSigned(p.baseUrl, p.tenant, `tasks/${type}`, { taskId: `task-flush-${i}`, timestamp: new Date(t0 + i * 1000 + s * 1000).toISOString(), mediaType: 'chat', queue: { id: 'q1' }, agent: { id: 'a1' }, reason: 'agent' });
     // Stop folding so jobs pile up in Redis, then wipe Redis under them.
-    await p.worker!.fold.worker.pause();
+    await p.worker!.fold.pause();
     const accepted: string[] = [];
     for (let i = 0; i < 60; i++) for (const [type, s] of [['created', 0], ['queued', 1], ['routed', 5], ['closed', 9]] as const) {
       const r = await send(i, type, s);
@@ -81,7 +81,7 @@ describe('losing Redis', () => {
     const flusher = new Redis(redis.url);
     await flusher.flushall();
     flusher.disconnect();
-    p.worker!.fold.worker.resume();
+    p.worker!.fold.resume();
     // More traffic after the flush, too.
     for (let i = 60; i < 80; i++) for (const [type, s] of [['created', 0], ['closed', 9]] as const) expect((await send(i, type, s)).status).toBe(202);
 

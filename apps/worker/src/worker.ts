@@ -27,6 +27,8 @@ type Settings = Pick<
   | 'FOLD_BATCH_SIZE'
   | 'FOLD_BATCH_WAIT_MS'
   | 'FOLD_CONCURRENCY'
+  | 'FOLD_FETCHERS'
+  | 'FOLD_MAX_IN_FLIGHT'
   | 'JOB_ATTEMPTS'
   | 'JOB_BACKOFF_MS'
   | 'SWEEP_INTERVAL_MS'
@@ -81,6 +83,8 @@ export async function startWorker(env: Settings, logger: Logger, hooks: WorkerHo
     sql: db.sql,
     logger,
     concurrency: env.FOLD_CONCURRENCY,
+    fetchers: env.FOLD_FETCHERS,
+    maxInFlight: env.FOLD_MAX_IN_FLIGHT,
     batchSize: env.FOLD_BATCH_SIZE,
     batchWaitMs: env.FOLD_BATCH_WAIT_MS,
     onBatch: (stats) => {
@@ -107,7 +111,7 @@ export async function startWorker(env: Settings, logger: Logger, hooks: WorkerHo
     onDeadLettered: (count) => metrics.recordDeadLetters('sweeper', count),
   });
   sweeper.start();
-  logger.info({ concurrency: env.FOLD_CONCURRENCY, batchSize: env.FOLD_BATCH_SIZE, port }, 'worker started');
+  logger.info({ concurrency: env.FOLD_CONCURRENCY, fetchers: env.FOLD_FETCHERS, batchSize: env.FOLD_BATCH_SIZE, port }, 'worker started');
 
   return {
     fold,

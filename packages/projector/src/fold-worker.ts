@@ -11,7 +11,16 @@ export interface FoldWorkerOptions {
   prefix: string;
   sql: Sql;
   logger: Logger;
+  /** Jobs held at once over all fetchers. */
   concurrency: number;
+  /**
+   * BullMQ workers feeding the one batcher. A BullMQ worker fetches its jobs one Redis round
+   * trip at a time (by design, see its main loop), so a single one starves the batcher while
+   * the event loop is busy folding; several fetch side by side.
+   */
+  fetchers?: number;
+  /** Fold transactions in flight at once. */
+  maxInFlight?: number;
   batchSize: number;
   batchWaitMs: number;
   onBatch?: (stats: BatchStats) => void;
@@ -21,8 +30,10 @@ export interface FoldWorkerOptions {
 }
 
 export interface FoldWorker {
-  worker: Worker<FoldJob>;
+  workers: Worker<FoldJob>[];
   batcher: FoldBatcher;
+  pause(): Promise<void>;
+  resume(): void;
   /** Stops taking jobs, finishes the batch in hand, closes the BullMQ worker. */
   close(): Promise<void>;
 }
@@ -34,7 +45,7 @@ export interface FoldWorker {
  */
 export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
   const log = opts.logger.child({ component: 'fold-worker' });
-  const batcher = new FoldBatcher(opts.sql, log, { batchSize: opts.batchSize, waitMs: opts.batchWaitMs, onBatch: opts.onBatch });
+  const batcher = new FoldBatcher(opts.sql, log, { batchSize: opts.batchSize, waitMs: opts.batchWaitMs, maxInFlight: opts.maxInFlight, onBatch: opts.onBatch });
 
   const process = async (job: Job<FoldJob>, token?: string) => {
     const parsed = foldJobSchema.safeParse(job.data);
@@ -65,23 +76,33 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
     }
   };
 
-  const worker = new Worker<FoldJob>(QUEUES.fold, process, {
-    connection: opts.connection,
-    prefix: opts.prefix,
-    concurrency: opts.concurrency,
-    // A stalled job (worker killed mid-batch) runs again; folding is idempotent, so that is safe.
-    // Short locks so a killed worker's jobs are picked up in seconds, not BullMQ's default 30-60 s.
-    maxStalledCount: 5,
-    lockDuration: 10_000,
-    stalledInterval: 5_000,
+  const fetchers = Math.max(1, Math.min(opts.fetchers ?? 1, opts.concurrency));
+  const workers = Array.from({ length: fetchers }, () => {
+    const worker = new Worker<FoldJob>(QUEUES.fold, process, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: Math.ceil(opts.concurrency / fetchers),
+      // A stalled job (worker killed mid-batch) runs again; folding is idempotent, so that is safe.
+      // Short locks so a killed worker's jobs are picked up in seconds, not BullMQ's default 30-60 s.
+      maxStalledCount: 5,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+    });
+    worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+    return worker;
   });
-  worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
 
   return {
-    worker,
+    workers,
     batcher,
+    async pause() {
+      await Promise.all(workers.map((w) => w.pause()));
+    },
+    resume() {
+      for (const w of workers) w.resume();
+    },
     async close() {
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await batcher.drained();
     },
   };
