@@ -96,6 +96,7 @@ describe('GET /v1/interactions', () => {
       queue: closed.queue,
       agent: closed.agent,
       client: closed.origin,
+      origin: closed.origin,
       did: closed.did,
       disposition: closed.disposition,
       duration: (closed.closedAt! - closed.createdAt) / 1000,

@@ -8,6 +8,8 @@ import { CursorError, RangeError_ } from '@cxfold/query';
 import { apiRoutes, ROUTES } from './routes';
 import { buildOpenApi, docsPage } from './openapi';
 import { ParamError } from './validate';
+import { consoleRoutes } from './console';
+import { CONSOLE_DIST_DIR } from '@cxfold/console';
 
 /** Expected request errors → 400 problem+json naming the parameter; everything else falls through. */
 function paramErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -30,11 +32,19 @@ function paramErrors(err: unknown, _req: Request, res: Response, next: NextFunct
   next(err);
 }
 
+export interface ApiRouterOptions {
+  /** The built console served at `/`; null serves none. Default: apps/console/dist. */
+  consoleDir?: string | null;
+}
+
 /** The API as a router: mounted by `apps/api` alone, or beside the receiver by `npm start`. */
-export function apiRouter(db: Db): Router {
+export function apiRouter(db: Db, opts: ApiRouterOptions = {}): Router {
   const doc = buildOpenApi(ROUTES);
   const html = docsPage(doc);
   const r = express.Router();
+  const consoleDir = opts.consoleDir === undefined ? CONSOLE_DIST_DIR : opts.consoleDir;
+  // Before the API's own headers: the console needs a CSP that lets it run its scripts.
+  if (consoleDir) r.use(consoleRoutes(consoleDir));
   // Security headers; the docs page inlines only its own CSS and loads nothing else.
   r.use(
     helmet({

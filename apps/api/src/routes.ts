@@ -19,6 +19,12 @@ import {
   deleteSavedSearch,
   FILTER_FIELDS,
   SAVED_LISTS,
+  statsQuery,
+  failingStepsQuery,
+  interactionsPerHour,
+  queueTimeDistribution,
+  abandonRate,
+  failingSteps,
   type FilterField,
 } from '@cxfold/query';
 import { apiKeyAuth, callerOf } from './auth';
@@ -34,6 +40,7 @@ export const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max
 export const sessionsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
 export const savedListQuery = z.object({ list: z.enum(SAVED_LISTS).optional() }).strict();
 export const savedCreateBody = z.object({ list: z.enum(SAVED_LISTS), name: z.string().min(1).max(200), query: z.record(z.string(), z.unknown()) }).strict();
+export const meQuery = z.object({}).strict();
 export const savedRenameBody = z.object({ name: z.string().min(1).max(200) }).strict();
 const interactionExportQuery = interactionListQuery.omit({ cursor: true, limit: true }).extend(exportParams);
 const flowExportQuery = flowListQuery.omit({ cursor: true, limit: true }).extend(exportParams);
@@ -54,6 +61,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/saved-searches', summary: 'Save a search', body: savedCreateBody },
   { method: 'patch', path: '/v1/saved-searches/{id}', summary: 'Rename a saved search', body: savedRenameBody, params: ['id'] },
   { method: 'delete', path: '/v1/saved-searches/{id}', summary: 'Delete a saved search', params: ['id'] },
+  { method: 'get', path: '/v1/me', summary: "The caller: tenant, role, queues (a supervisor's assigned queues with names; empty for admins) and the tenant time zone", query: meQuery },
+  { method: 'get', path: '/v1/stats/interactions-per-hour', summary: 'Interactions created per local hour (tenant zone) and channel', query: statsQuery },
+  { method: 'get', path: '/v1/stats/queue-time', summary: 'Queue time distribution of queued interactions: buckets (seconds), p50, p90', query: statsQuery },
+  { method: 'get', path: '/v1/stats/abandon-rate', summary: 'Abandoned ÷ queued interactions, overall and per last queue', query: statsQuery },
+  { method: 'get', path: '/v1/stats/failing-steps', summary: 'Flow steps that failed most often (error, or HTTP status ≥ 400), with their run counts', query: failingStepsQuery },
 ];
 
 function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
@@ -115,6 +127,26 @@ export function apiRoutes(db: Db): Router {
     const field = String(req.params.field);
     if (!(FILTER_FIELDS as readonly string[]).includes(field)) throw new ParamError([{ param: 'field', message: `must be one of ${FILTER_FIELDS.join(', ')}` }]);
     res.json({ field, options: await filterOptions(db, callerOf(res), field as FilterField) });
+  });
+  r.get('/v1/me', async (req, res) => {
+    parseQuery(meQuery, req);
+    const who = callerOf(res);
+    // Queue names come from the same scoped lookup as the queue multi-select.
+    const queues = who.role === 'admin' ? [] : await filterOptions(db, who, 'queues');
+    const named = new Map(queues.map((q) => [q.value, q.label]));
+    res.json({ tenant: who.tenant, role: who.role, timeZone: who.timeZone, queues: who.queues.map((id) => ({ id, name: named.get(id) ?? id })) });
+  });
+  r.get('/v1/stats/interactions-per-hour', async (req, res) => {
+    res.json(await interactionsPerHour(db, callerOf(res), parseQuery(statsQuery, req), callerOf(res).timeZone));
+  });
+  r.get('/v1/stats/queue-time', async (req, res) => {
+    res.json(await queueTimeDistribution(db, callerOf(res), parseQuery(statsQuery, req), callerOf(res).timeZone));
+  });
+  r.get('/v1/stats/abandon-rate', async (req, res) => {
+    res.json(await abandonRate(db, callerOf(res), parseQuery(statsQuery, req), callerOf(res).timeZone));
+  });
+  r.get('/v1/stats/failing-steps', async (req, res) => {
+    res.json(await failingSteps(db, callerOf(res), parseQuery(failingStepsQuery, req), callerOf(res).timeZone));
   });
   r.get('/v1/saved-searches', async (req, res) => {
     const q = parseQuery(savedListQuery, req);

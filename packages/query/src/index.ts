@@ -16,3 +16,4 @@ export {
   type FilterField,
 } from './lookups';
 export * from './cxengage';
+export { statsQuery, failingStepsQuery, interactionsPerHour, queueTimeDistribution, abandonRate, failingSteps, QUEUE_TIME_BOUNDS_S, type StatsQuery, type FailingStepsQuery } from './stats';

@@ -70,6 +70,7 @@ export function toListItem(r: {
   agentName: string | null;
   client: string | null;
   did: string | null;
+  origin: string | null;
   disposition: string | null;
   totalMs: number | null;
   acwMs: number | null;
@@ -83,6 +84,8 @@ export function toListItem(r: {
     queue: r.queueId ? { id: r.queueId, name: r.queueName } : null,
     agent: r.agentId ? { id: r.agentId, name: r.agentName } : null,
     client: r.client,
+    /** The customer's address: what the C badge's history is keyed by. */
+    origin: r.origin,
     did: r.did,
     disposition: r.disposition,
     duration: r.totalMs === null ? null : r.totalMs / 1000,

@@ -1,0 +1,122 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiClient } from './api/client';
+import type { Me } from './api/types';
+import { clearKey, loadKey, saveKey } from './api/session';
+import { SessionContext, type Session } from './context';
+import { useRoute } from './hooks';
+import type { Route } from './lib/router';
+import { Login } from './screens/Login';
+import { Overview } from './screens/Overview';
+import { FlowList } from './screens/FlowList';
+import { FlowDetail } from './screens/FlowDetail';
+import { InteractionList } from './screens/InteractionList';
+import { InteractionPage } from './screens/InteractionPage';
+import { WorkflowSessions } from './screens/WorkflowSessions';
+
+const NAV: { name: Route['name']; href: string; label: string }[] = [
+  { name: 'overview', href: '#/', label: 'Overview' },
+  { name: 'flows', href: '#/flows', label: 'Flow Interactions' },
+  { name: 'interactions', href: '#/interactions', label: 'CC Interactions' },
+  { name: 'sessions', href: '#/sessions', label: 'Workflow Sessions' },
+];
+const SECTION: Partial<Record<Route['name'], Route['name']>> = { flow: 'flows', interaction: 'interactions' };
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'overview':
+      return <Overview query={route.query} />;
+    case 'flows':
+      return <FlowList query={route.query} />;
+    case 'flow':
+      return <FlowDetail id={route.id} query={route.query} />;
+    case 'interactions':
+      return <InteractionList query={route.query} />;
+    case 'interaction':
+      return <InteractionPage id={route.id} />;
+    case 'sessions':
+      return <WorkflowSessions />;
+    case 'not-found':
+      return (
+        <main id="main" className="page">
+          <h1>Not found</h1>
+          <p>
+            <a href="#/">Back to the overview</a>
+          </p>
+        </main>
+      );
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const [session, setSession] = useState<Session | null>(null);
+  const [restoring, setRestoring] = useState(() => loadKey() !== null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const signOut = useCallback((why: string | null) => {
+    clearKey();
+    setSession(null);
+    setNotice(why);
+  }, []);
+
+  const signIn = useCallback(
+    async (key: string) => {
+      const api = new ApiClient(key, () => signOut('Your API key was not accepted (revoked or mistyped). Sign in again.'));
+      const me = await api.get<Me>('/v1/me');
+      saveKey(key);
+      setNotice(null);
+      setSession({ api, me });
+    },
+    [signOut],
+  );
+
+  useEffect(() => {
+    const key = loadKey();
+    if (!key) return;
+    signIn(key)
+      .catch(() => clearKey())
+      .finally(() => setRestoring(false));
+  }, [signIn]);
+
+  const section = SECTION[route.name] ?? route.name;
+  const nav = useMemo(() => NAV, []);
+  if (restoring) return null;
+  if (!session) return <Login onSignIn={signIn} notice={notice} />;
+  const { me } = session;
+  return (
+    <SessionContext.Provider value={session}>
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">cxfold</span>
+        <nav aria-label="Screens">
+          <ul>
+            {nav.map((n) => (
+              <li key={n.name}>
+                <a href={n.href} aria-current={section === n.name ? 'page' : undefined}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
+            {/* Admin-only: supervisors never see an option the server would refuse. */}
+            {me.role === 'admin' ? (
+              <li>
+                <a href="/admin/queues" target="_blank" rel="noreferrer">
+                  Queue board ↗
+                </a>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+        <span className="who" data-testid="who">
+          {me.tenant} · {me.role === 'admin' ? 'Admin' : `Supervisor (${me.queues.map((q) => q.name).join(', ') || 'no queues'})`} · {me.timeZone}
+        </span>
+        <button type="button" onClick={() => signOut(null)}>
+          Sign out
+        </button>
+      </header>
+      <Screen route={route} key={route.name === 'flow' || route.name === 'interaction' ? `${route.name}/${route.id}` : route.name} />
+    </SessionContext.Provider>
+  );
+}

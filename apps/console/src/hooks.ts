@@ -1,0 +1,58 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { parseHash, hrefOf, type Route } from './lib/router';
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseHash(window.location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = hrefOf(route);
+}
+
+export interface Resource<T> {
+  data: T | null;
+  error: Error | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Loads `load()` whenever `key` changes; a newer load cancels an older one, so a slow answer
+ * to an old filter can never overwrite the answer to the current one.
+ */
+export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Resource<T> {
+  const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setState((s) => ({ ...s, loading: true, error: null }));
+    loadRef
+      .current(ctrl.signal)
+      .then((data) => {
+        if (!ctrl.signal.aborted) setState({ data, error: null, loading: false });
+      })
+      .catch((error: unknown) => {
+        if (!ctrl.signal.aborted) setState({ data: null, error: error instanceof Error ? error : new Error(String(error)), loading: false });
+      });
+    return () => ctrl.abort();
+  }, [key, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}
+
+export function useInterval(fn: () => void, ms: number): void {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(() => {
+    const id = window.setInterval(() => ref.current(), ms);
+    return () => window.clearInterval(id);
+  }, [ms]);
+}

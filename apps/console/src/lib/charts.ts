@@ -1,0 +1,78 @@
+/** Small helpers for the hand-drawn SVG charts: scales, ticks, series shaping. Pure. */
+
+/** A round axis maximum ≥ `max` (1, 2, 2.5, 5 × 10ⁿ), and at least 1. */
+export function niceMax(max: number): number {
+  if (!(max > 0)) return 1;
+  const exp = Math.floor(Math.log10(max));
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    const v = m * 10 ** exp;
+    if (v >= max) return v;
+  }
+  return 10 ** (exp + 1);
+}
+
+/**
+ * Evenly spaced ticks from 0 to `max`: 4 or 5 intervals (or 2), whichever gives round steps,
+ * so a 0–25 axis reads 0, 5, 10… rather than 0, 6.25, 12.5…
+ */
+export function ticks(max: number, counts = false): number[] {
+  // Counts below 5 are best read one by one.
+  if (counts && max <= 5) return Array.from({ length: Math.ceil(max) + 1 }, (_, i) => i);
+  const round = (step: number) => Math.abs(step * 1000 - Math.round(step * 1000)) < 1e-6 && (max < 4 || Number.isInteger(step));
+  const count = [4, 5, 2].find((n) => round(max / n)) ?? 4;
+  return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
+}
+
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+/** Local hour keys (`YYYY-MM-DDTHH:00`, as the API labels them) of every hour in [from, to). */
+export function hourKeys(fromIso: string, toIso: string, timeZone: string): string[] {
+  let f = hourFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' });
+    hourFormats.set(timeZone, f);
+  }
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (let t = Date.parse(fromIso); t < Date.parse(toIso); t += 3_600_000) {
+    const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    const key = `${p.year}-${p.month}-${p.day}T${p.hour}:00`;
+    // A DST fall-back hour appears twice in local time; the API groups it once.
+    if (!seen.has(key)) keys.push(key);
+    seen.add(key);
+  }
+  return keys;
+}
+
+export interface StackedSeries {
+  keys: string[];
+  series: string[];
+  /** values[k][s]: the count of series s at key k */
+  values: number[][];
+  max: number;
+}
+
+/** Rows of (key, series, count) as a dense matrix over `keys`, series sorted by total. */
+export function stack(rows: { key: string; series: string; count: number }[], keys: string[]): StackedSeries {
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.series, (totals.get(r.series) ?? 0) + r.count);
+  const series = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)! || a.localeCompare(b));
+  const allKeys = [...keys, ...rows.map((r) => r.key).filter((k) => !keys.includes(k))];
+  const index = new Map(allKeys.map((k, i) => [k, i]));
+  const values = allKeys.map(() => series.map(() => 0));
+  for (const r of rows) values[index.get(r.key)!]![series.indexOf(r.series)]! += r.count;
+  const max = Math.max(0, ...values.map((v) => v.reduce((s, x) => s + x, 0)));
+  return { keys: allKeys, series, values, max };
+}
+
+/** Bucket label: `0–10s`, `5–10m`, `10m+`. */
+export function bucketLabel(fromS: number, toS: number | null): string {
+  const u = (s: number) => (s >= 60 && s % 60 === 0 ? `${s / 60}m` : `${s}s`);
+  return toS === null ? `${u(fromS)}+` : `${u(fromS)}–${u(toS)}`;
+}
+
+/** A fixed palette: channels keep their colours between charts and reloads. */
+export const PALETTE = ['#2563eb', '#0d9488', '#d97706', '#9333ea', '#dc2626', '#4b5563', '#65a30d', '#db2777'];
+export function colourOf(name: string, all: string[]): string {
+  const i = all.indexOf(name);
+  return PALETTE[(i < 0 ? 0 : i) % PALETTE.length]!;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { and, count, desc, eq, gte, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { flowExecutions, flowSteps, interactions, type ApiPrincipal, type Db } from '@cxfold/db';
+import { interactionScope } from './scope';
+import { flowScope } from './flows';
+import { rangeParams } from './params';
+import { resolveRange, type ResolvedRange } from './time-range';
+
+/**
+ * Aggregates for the console's overview charts. Every figure starts from the same scope as
+ * the lists (tenant; for supervisors, interactions that touched one of their queues), so a
+ * chart never counts a record its viewer could not open.
+ */
+
+export const statsQuery = z.object({ ...rangeParams }).strict();
+export type StatsQuery = z.output<typeof statsQuery>;
+
+export const failingStepsQuery = z.object({ ...rangeParams, limit: z.coerce.number().int().min(1).max(50).default(10) }).strict();
+export type FailingStepsQuery = z.output<typeof failingStepsQuery>;
+
+/** Upper bounds (seconds) of the queue time buckets; the last bucket is open-ended. */
+export const QUEUE_TIME_BOUNDS_S = [10, 30, 60, 120, 300, 600] as const;
+
+const rangeView = (range: ResolvedRange, timeZone: string) => ({ from: range.from.toISOString(), to: range.to.toISOString(), timeZone });
+
+function createdIn(db: Db, who: ApiPrincipal, range: ResolvedRange): SQL {
+  return and(interactionScope(db, who), gte(interactions.createdAt, range.from), lt(interactions.createdAt, range.to))!;
+}
+
+/** Interactions created per local hour (tenant zone) and channel. */
+export async function interactionsPerHour(db: Db, who: ApiPrincipal, q: StatsQuery, timeZone: string) {
+  const range = resolveRange(q, timeZone);
+  // The local wall-clock hour, as text: the console draws it as it is, whatever the browser's zone.
+  const hour = sql<string>`to_char(date_trunc('hour', ${interactions.createdAt} at time zone ${timeZone}), 'YYYY-MM-DD"T"HH24:00')`;
+  const rows = await db
+    .select({ hour, channel: sql<string>`coalesce(${interactions.channel}, 'unknown')`, n: count() })
+    .from(interactions)
+    .where(createdIn(db, who, range))
+    .groupBy(sql`1`, sql`2`)
+    .orderBy(sql`1`, sql`2`);
+  return { range: rangeView(range, timeZone), items: rows.map((r) => ({ hour: r.hour, channel: r.channel, count: r.n })) };
+}
+
+/** How long queued interactions waited (sum of their queue legs), bucketed, with percentiles. */
+export async function queueTimeDistribution(db: Db, who: ApiPrincipal, q: StatsQuery, timeZone: string) {
+  const range = resolveRange(q, timeZone);
+  const boundsMs = sql.raw(`array[${QUEUE_TIME_BOUNDS_S.map((s) => s * 1000).join(',')}]::bigint[]`);
+  const where = and(createdIn(db, who, range), isNotNull(interactions.firstQueuedAt));
+  const [buckets, [summary]] = await Promise.all([
+    db
+      .select({ bucket: sql<number>`width_bucket(${interactions.queueMs}, ${boundsMs})`, n: count() })
+      .from(interactions)
+      .where(where)
+      .groupBy(sql`1`),
+    db
+      .select({
+        n: count(),
+        p50: sql<number | null>`percentile_cont(0.5) within group (order by ${interactions.queueMs})`,
+        p90: sql<number | null>`percentile_cont(0.9) within group (order by ${interactions.queueMs})`,
+      })
+      .from(interactions)
+      .where(where),
+  ]);
+  const counts = new Map(buckets.map((b) => [Number(b.bucket), b.n]));
+  const items = [0, ...QUEUE_TIME_BOUNDS_S].map((lower, i) => ({ fromSeconds: lower, toSeconds: QUEUE_TIME_BOUNDS_S[i] ?? null, count: counts.get(i) ?? 0 }));
+  const seconds = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v)) / 1000);
+  return { range: rangeView(range, timeZone), queued: summary?.n ?? 0, p50Seconds: seconds(summary?.p50), p90Seconds: seconds(summary?.p90), items };
+}
+
+/** Abandoned ÷ queued, overall and per last queue. */
+export async function abandonRate(db: Db, who: ApiPrincipal, q: StatsQuery, timeZone: string) {
+  const range = resolveRange(q, timeZone);
+  const rows = await db
+    .select({
+      queueId: interactions.lastQueueId,
+      queueName: sql<string | null>`max(${interactions.lastQueueName})`,
+      queued: count(),
+      abandoned: sql<number>`(count(*) filter (where ${interactions.abandoned}))::int`,
+    })
+    .from(interactions)
+    .where(and(createdIn(db, who, range), isNotNull(interactions.firstQueuedAt)))
+    .groupBy(interactions.lastQueueId)
+    .orderBy(interactions.lastQueueId);
+  const rate = (a: number, n: number) => (n === 0 ? null : Math.round((a / n) * 10_000) / 10_000);
+  const queued = rows.reduce((s, r) => s + r.queued, 0);
+  const abandoned = rows.reduce((s, r) => s + r.abandoned, 0);
+  return {
+    range: rangeView(range, timeZone),
+    queued,
+    abandoned,
+    rate: rate(abandoned, queued),
+    byQueue: rows.map((r) => ({ queueId: r.queueId, queueName: r.queueName ?? r.queueId, queued: r.queued, abandoned: r.abandoned, rate: rate(r.abandoned, r.queued) })),
+  };
+}
+
+/** Flow steps that failed most often (an error, or an HTTP status of 400 or more). */
+export async function failingSteps(db: Db, who: ApiPrincipal, q: FailingStepsQuery, timeZone: string) {
+  const range = resolveRange(q, timeZone);
+  const failed = or(isNotNull(flowSteps.errorCode), isNotNull(flowSteps.errorMessage), gte(flowSteps.httpStatus, 400))!;
+  const failures = sql<number>`(count(*) filter (where ${failed}))::int`;
+  const rows = await db
+    .select({ flowName: flowExecutions.flowName, stepName: flowSteps.name, stepType: flowSteps.type, failures, runs: count() })
+    .from(flowSteps)
+    .innerJoin(flowExecutions, and(eq(flowExecutions.tenant, flowSteps.tenant), eq(flowExecutions.id, flowSteps.executionId)))
+    .where(and(flowScope(db, who), gte(flowExecutions.startedAt, range.from), lt(flowExecutions.startedAt, range.to)))
+    .groupBy(flowExecutions.flowName, flowSteps.name, flowSteps.type)
+    .having(sql`count(*) filter (where ${failed}) > 0`)
+    .orderBy(desc(failures), flowExecutions.flowName, flowSteps.name)
+    .limit(q.limit);
+  return { range: rangeView(range, timeZone), items: rows.map((r) => ({ flowName: r.flowName, stepName: r.stepName, stepType: r.stepType, failures: r.failures, runs: r.runs })) };
+}
