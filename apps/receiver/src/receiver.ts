@@ -35,6 +35,7 @@ type Settings = Pick<
   | 'TENANT_CACHE_MS'
   | 'SIGNATURE_TOLERANCE_S'
   | 'GROUP_COMMIT_MAX'
+  | 'GROUP_COMMIT_IN_FLIGHT'
   | 'SHUTDOWN_TIMEOUT_MS'
   | 'RATE_LIMIT_PER_SECOND'
   | 'BACKLOG_SOFT_LIMIT'
@@ -56,7 +57,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const enqueuer = new CoalescingEnqueuer(queue);
   const engine = new IngestEngine({
     tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
-    writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX }),
+    writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX, maxInFlight: env.GROUP_COMMIT_IN_FLIGHT }),
     enqueue: (jobs) => enqueuer.add(jobs),
     logger,
     signatureToleranceS: env.SIGNATURE_TOLERANCE_S,

@@ -101,3 +101,20 @@ describe('maskCardNumbers (deep)', () => {
     expect(maskCardNumbers([])).toEqual({ value: [], count: 0 });
   });
 });
+
+describe('maskCardNumbers fast path', () => {
+  it('returns the very same object when nothing in it could be a card number', () => {
+    const event = { taskId: 't-1', origin: '+15551230000', at: '2026-12-02T01:02:03.456Z', n: 42, nested: [{ note: 'call back 555 0100' }] };
+    const r = maskCardNumbers(event);
+    expect(r.value).toBe(event);
+    expect(r.count).toBe(0);
+  });
+  it('still copies and masks when one deep string holds a card number, leaving the input untouched', () => {
+    const event = { a: { b: [{ c: 'card 4111 1111 1111 1111 ok' }] }, d: 'x' };
+    const r = maskCardNumbers(event);
+    expect(r.value).not.toBe(event);
+    expect(r.value.a.b[0]!.c).toBe('card **** **** **** 1111 ok');
+    expect(event.a.b[0]!.c).toBe('card 4111 1111 1111 1111 ok');
+    expect(r.count).toBe(1);
+  });
+});

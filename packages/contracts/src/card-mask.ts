@@ -87,8 +87,25 @@ function maskRun(run: string): MaskResult<string> {
   return { value: chars.join(''), count };
 }
 
-/** Deep-masks a JSON value. Integers that look like card numbers become masked strings. */
+const HAS_CANDIDATE = /\d(?:[ -]?\d){12,}/;
+
+/** True when some string or integer inside could hold a card number; walks without copying. */
+function mayHoldCardNumber(v: unknown): boolean {
+  if (typeof v === 'string') return v.length >= 13 && HAS_CANDIDATE.test(v);
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) >= 1e12;
+  if (Array.isArray(v)) return v.some(mayHoldCardNumber);
+  if (v !== null && typeof v === 'object') {
+    for (const child of Object.values(v)) if (mayHoldCardNumber(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * Deep-masks a JSON value. Integers that look like card numbers become masked strings.
+ * A value with nothing card-like in it (nearly every event) is returned as is, not copied.
+ */
 export function maskCardNumbers<T>(value: T): MaskResult<T> {
+  if (!mayHoldCardNumber(value)) return { value, count: 0 };
   let count = 0;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {

@@ -26,46 +26,57 @@ export function parseJsonBody(raw: Uint8Array): ParseResult {
     const msg = err instanceof Error ? err.message : 'unparseable';
     return { ok: false, status: 400, reason: 'invalid_json', detail: `body is not valid JSON: ${msg}` };
   }
-  const problem = inspect(value, '', 0);
+  // NUL and unpaired surrogates can only enter through \u escapes: JSON text forbids raw
+  // control characters and the fatal decoder already refused invalid UTF-8. Most bodies have
+  // no \u at all, and then their strings need no check.
+  const checkStrings = text.includes('\\u');
+  const problem = inspect(value, [], 0, checkStrings);
   return problem ?? { ok: true, value };
 }
 
-function inspect(value: unknown, path: string, depth: number): ParseFailure | null {
-  if (typeof value === 'string') return inspectString(value, path);
+type Path = (string | number)[];
+
+/** The JSON Pointer of a path, built only when something is wrong (the walk itself allocates none). */
+const pointer = (path: Path, last?: string | number) =>
+  [...path, ...(last === undefined ? [] : [last])].map((p) => `/${typeof p === 'number' ? p : escapePointer(p)}`).join('');
+
+function inspect(value: unknown, path: Path, depth: number, checkStrings: boolean): ParseFailure | null {
+  if (typeof value === 'string') return checkStrings ? inspectString(value, path) : null;
   // 1e400 parses to Infinity, which JSON.stringify (and so the stored payload) turns into null.
   if (typeof value === 'number' && !Number.isFinite(value)) {
-    return { ok: false, status: 422, reason: 'number_out_of_range', detail: 'number is beyond the double-precision range', path };
+    return { ok: false, status: 422, reason: 'number_out_of_range', detail: 'number is beyond the double-precision range', path: pointer(path) };
   }
   if (value === null || typeof value !== 'object') return null;
   if (depth >= MAX_JSON_DEPTH) {
-    return { ok: false, status: 422, reason: 'too_deep', detail: `nesting deeper than ${MAX_JSON_DEPTH} levels`, path };
+    return { ok: false, status: 422, reason: 'too_deep', detail: `nesting deeper than ${MAX_JSON_DEPTH} levels`, path: pointer(path) };
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const p = inspect(value[i], `${path}/${i}`, depth + 1);
+      path.push(i);
+      const p = inspect(value[i], path, depth + 1, checkStrings);
+      path.pop();
       if (p) return p;
     }
     return null;
   }
   for (const key of Object.keys(value)) {
-    const childPath = `${path}/${escapePointer(key)}`;
     if (FORBIDDEN_KEYS.has(key)) {
-      return { ok: false, status: 422, reason: 'forbidden_key', detail: `key "${key}" is not allowed`, path: childPath };
+      return { ok: false, status: 422, reason: 'forbidden_key', detail: `key "${key}" is not allowed`, path: pointer(path, key) };
     }
-    const keyProblem = inspectString(key, childPath);
-    if (keyProblem) return keyProblem;
-    const p = inspect((value as Record<string, unknown>)[key], childPath, depth + 1);
+    path.push(key);
+    const p = (checkStrings ? inspectString(key, path) : null) ?? inspect((value as Record<string, unknown>)[key], path, depth + 1, checkStrings);
+    path.pop();
     if (p) return p;
   }
   return null;
 }
 
-function inspectString(s: string, path: string): ParseFailure | null {
+function inspectString(s: string, path: Path): ParseFailure | null {
   if (s.includes('\u0000')) {
-    return { ok: false, status: 422, reason: 'nul_character', detail: 'NUL characters are not allowed in text', path };
+    return { ok: false, status: 422, reason: 'nul_character', detail: 'NUL characters are not allowed in text', path: pointer(path) };
   }
   if (!s.isWellFormed()) {
-    return { ok: false, status: 422, reason: 'lone_surrogate', detail: 'text contains an unpaired UTF-16 surrogate', path };
+    return { ok: false, status: 422, reason: 'lone_surrogate', detail: 'text contains an unpaired UTF-16 surrogate', path: pointer(path) };
   }
   return null;
 }

@@ -12,6 +12,13 @@ export class TenantDirectory {
     private readonly ttlMs: number,
   ) {}
 
+  /** The answer if it is known without Postgres (cached, or not a valid slug); undefined otherwise. */
+  peek(slug: string): TenantAuth | null | undefined {
+    if (!TENANT_SLUG.test(slug)) return null;
+    const hit = this.cache.get(slug);
+    return hit && hit.expires > Date.now() ? hit.value : undefined;
+  }
+
   async get(slug: string): Promise<TenantAuth | null> {
     if (!TENANT_SLUG.test(slug)) return null;
     const now = Date.now();

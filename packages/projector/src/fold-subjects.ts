@@ -27,7 +27,7 @@ export interface FoldSubjectsResult {
    */
   archived: Map<number, string>;
   /** Milliseconds spent in each step, for the batch's debug line (where a slow batch spent its time). */
-  phases: Record<'lock' | 'load' | 'fold' | 'write', number>;
+  phases: Record<'lock' | 'load' | 'fold' | 'writeInteractions' | 'writeFlows' | 'markFolded', number>;
 }
 
 /**
@@ -94,13 +94,15 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
 
   const t3 = performance.now();
   await writeInteractions(tx, interactionResults);
+  const t4 = performance.now();
   await writeFlowExecutions(tx, flowResults);
+  const t5 = performance.now();
   await markFolded(tx, [...folded]);
   const deadLetters: DeadLetterInput[] = [
     ...[...poisoned].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: 'POISON_EVENT', attempts })),
     ...[...archived].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: RECORD_ARCHIVED, attempts })),
   ];
   await recordDeadLetters(tx, deadLetters);
-  const phases = { lock: t1 - t0, load: t2 - t1, fold: t3 - t2, write: performance.now() - t3 };
+  const phases = { lock: t1 - t0, load: t2 - t1, fold: t3 - t2, writeInteractions: t4 - t3, writeFlows: t5 - t4, markFolded: performance.now() - t5 };
   return { folded, poisoned, archived, phases };
 }
