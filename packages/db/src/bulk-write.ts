@@ -73,7 +73,11 @@ export function pgArrayLiteral(values: readonly Cell[]): string {
     if (i > 0) out += ',';
     const v = values[i];
     if (v === null || v === undefined) out += 'NULL';
-    else out += `"${String(v).replace(/[\\"]/g, '\\$&')}"`;
+    else {
+      const text = String(v);
+      // Most cells (ids, names, dates, numbers) need no escaping; skip the regex for them.
+      out += text.includes('"') || text.includes('\\') ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
+    }
   }
   return `${out}}`;
 }
