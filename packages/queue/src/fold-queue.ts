@@ -17,6 +17,13 @@ export class FoldQueue {
   /** Adds many jobs in one round trip. Existing ids are ignored by BullMQ, which keeps this idempotent. */
   async addMany(jobs: FoldJob[], idSuffix = ''): Promise<void> {
     if (jobs.length === 0) return;
+    if (jobs.length === 1) {
+      // addBulk builds a MULTI pipeline (copying every BullMQ script onto it) even for one job;
+      // at a steady, modest rate most receiver flushes carry a single event.
+      const data = jobs[0]!;
+      await this.queue.add('fold', data, foldJobOptions(this.policy, foldJobId(data.tenant, data.eventId) + idSuffix));
+      return;
+    }
     await this.queue.addBulk(
       jobs.map((data) => ({ name: 'fold', data, opts: foldJobOptions(this.policy, foldJobId(data.tenant, data.eventId) + idSuffix) })),
     );
