@@ -23,7 +23,7 @@ export const receiverFields = {
   PORT: int(3000).describe('HTTP port'),
   HOST: z.string().default('0.0.0.0').describe('HTTP bind address'),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024).describe('largest accepted request body'),
-  TENANT_CACHE_MS: int(5_000).describe('how long tenant secrets are cached in memory'),
+  TENANT_CACHE_MS: int(5_000).describe('how long tenant secrets are cached in memory; for one more such period an expired entry is served while it is refreshed'),
   SIGNATURE_TOLERANCE_S: int(300, 1).describe('Standard Webhooks timestamp tolerance'),
   GROUP_COMMIT_MAX: int(500, 1).describe('largest number of raw events written in one insert'),
   GROUP_COMMIT_IN_FLIGHT: int(2, 1).describe('group-commit inserts in flight at once; requests arriving meanwhile join the next one'),
