@@ -43,13 +43,22 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function session(key = keys.admin, hash = '#/'): Promise<{ ctx: BrowserContext; page: Page }> {
+/** Uncaught errors in the console during a test: each test must end with none. */
+const pageErrors: string[] = [];
+afterEach(() => {
+  const errors = pageErrors.splice(0);
+  expect(errors).toEqual([]);
+});
+
+async function openPage(): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await newContext(browser);
   const page = await ctx.newPage();
-  // Any uncaught error in the console fails the test that caused it.
-  page.on('pageerror', (err) => {
-    throw err;
-  });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  return { ctx, page };
+}
+
+async function session(key = keys.admin, hash = '#/'): Promise<{ ctx: BrowserContext; page: Page }> {
+  const { ctx, page } = await openPage();
   await signIn(page, p.baseUrl, key, hash);
   return { ctx, page };
 }
@@ -82,8 +91,7 @@ async function saved(d: Download): Promise<{ file: string; name: string }> {
 }
 
 test('sign-in, overview charts, sign-out', async () => {
-  const ctx = await newContext(browser);
-  const page = await ctx.newPage();
+  const { ctx, page } = await openPage();
   await page.goto(`${p.baseUrl}/`);
   await page.getByLabel('API key').fill('cxk_not_a_key');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -381,7 +389,8 @@ test('a supervisor sees only their queues, and no admin-only option', async () =
   expect(await page.getByRole('link', { name: /Queue board/ }).count()).toBe(0);
   const mine = planned.filter((x) => x.queues.some((q) => q.id === 'q-sales'));
   await settles(() => pagerText(page), `1–${mine.length} of ${mine.length}`);
-  expect(await page.getByLabel('Queue', { exact: true }).locator('option').allInnerTexts()).toEqual(['All my queues', 'Sales']);
+  // Options arrive after the rows.
+  await settles(() => page.getByLabel('Queue', { exact: true }).locator('option').allInnerTexts(), ['All my queues', 'Sales']);
   await screenshot(page, '12-supervisor-cc-interactions', true);
 
   await page.goto(`${p.baseUrl}/#/flows`);
@@ -398,8 +407,7 @@ test('a supervisor sees only their queues, and no admin-only option', async () =
 });
 
 test('keyboard: sign in, move through the screens, open and close a dialog', async () => {
-  const ctx = await newContext(browser);
-  const page = await ctx.newPage();
+  const { ctx, page } = await openPage();
   await page.goto(`${p.baseUrl}/#/flows`);
   // The key field has focus on arrival; Enter submits.
   await page.getByLabel('API key').waitFor();

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiClient } from './api/client';
 import type { Me } from './api/types';
-import { clearKey, loadKey, saveKey } from './api/session';
+import { clearKey, loadKey, loadMe, saveSession } from './api/session';
 import { SessionContext, type Session } from './context';
 import { useRoute } from './hooks';
 import type { Route } from './lib/router';
@@ -59,27 +59,35 @@ export function App() {
     setNotice(why);
   }, []);
 
+  const clientFor = useCallback((key: string) => new ApiClient(key, () => signOut('Your API key was not accepted (revoked or mistyped). Sign in again.')), [signOut]);
+
   const signIn = useCallback(
     async (key: string) => {
-      const api = new ApiClient(key, () => signOut('Your API key was not accepted (revoked or mistyped). Sign in again.'));
+      const api = clientFor(key);
       const me = await api.get<Me>('/v1/me');
-      saveKey(key);
+      saveSession(key, me);
       setNotice(null);
       setSession({ api, me });
     },
-    [signOut],
+    [clientFor],
   );
 
+  // A reload: draw with the profile kept in this tab at once, and re-check the key meanwhile
+  // (a revoked key answers 401, which signs out).
   useEffect(() => {
     const key = loadKey();
     if (!key) return;
+    const me = loadMe();
+    if (me) {
+      setSession({ api: clientFor(key), me });
+      setRestoring(false);
+    }
     signIn(key)
-      .catch(() => clearKey())
+      .catch(() => undefined)
       .finally(() => setRestoring(false));
-  }, [signIn]);
+  }, [signIn, clientFor]);
 
   const section = SECTION[route.name] ?? route.name;
-  const nav = useMemo(() => NAV, []);
   if (restoring) return null;
   if (!session) return <Login onSignIn={signIn} notice={notice} />;
   const { me } = session;
@@ -92,7 +100,7 @@ export function App() {
         <span className="brand">cxfold</span>
         <nav aria-label="Screens">
           <ul>
-            {nav.map((n) => (
+            {NAV.map((n) => (
               <li key={n.name}>
                 <a href={n.href} aria-current={section === n.name ? 'page' : undefined}>
                   {n.label}

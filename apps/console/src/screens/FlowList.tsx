@@ -13,13 +13,18 @@ import { Pager, usePager } from '../components/Pager';
 import { SavedSearches } from '../components/SavedSearches';
 import { SortHeader } from '../components/SortHeader';
 import { ErrorNote, Loading } from '../components/Status';
+import { HistoryDialog, type HistoryTarget } from './HistoryDialog';
 
 const go = (f: FlowFilters) => navigate({ name: 'flows', query: filtersToQuery(f, DEFAULT_FLOW_FILTERS) });
 
-function useOptions(field: string): Option[] {
+/** Options of a filter, asked for once the list has arrived: the rows are what the analyst waits for. */
+function useOptions(field: string, listReady: boolean): Option[] {
   const { api } = useSession();
-  const r = useResource((signal) => api.get<{ options: Option[] }>(`/v1/filter-options/${field}`, {}, signal), field);
-  return r.data?.options ?? [];
+  const r = useResource(
+    async (signal) => (listReady ? (await api.get<{ options: Option[] }>(`/v1/filter-options/${field}`, {}, signal)).options : []),
+    `${field}|${listReady}`,
+  );
+  return r.data ?? [];
 }
 
 /** Seed 000: the Flow Interactions table, its filter panel, saved searches and exports. */
@@ -28,18 +33,21 @@ export function FlowList({ query }: { query: Query }) {
   const applied = flowFiltersFromQuery(query);
   const appliedKey = JSON.stringify(applied);
   const [draft, setDraft] = useState<FlowFilters>(applied);
-  useEffect(() => setDraft(applied), [appliedKey]); // eslint-disable-line react-hooks/exhaustive-deps -- follow navigation
+  // The form follows navigation (back/forward, saved searches, sort clicks); keyed on the value, not the object.
+  useEffect(() => setDraft(applied), [appliedKey]);
   const pager = usePager(appliedKey);
   const params = flowApiParams(applied);
   const list = useResource(
     async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<FlowListItem>>('/v1/flow-executions', { ...params, limit: applied.limit, cursor: pager.cursor }, signal)) }),
     `${appliedKey}|${pager.cursor ?? ''}`,
   );
-  const flows = useOptions('flows');
-  const entryPoints = useOptions('entry-points');
-  const versions = useOptions('versions');
-  const tags = useOptions('tags');
+  const listReady = list.data !== null || list.error !== null;
+  const flows = useOptions('flows', listReady);
+  const entryPoints = useOptions('entry-points', listReady);
+  const versions = useOptions('versions', listReady);
+  const tags = useOptions('tags', listReady);
   const [raw, setRaw] = useState<{ id: string; value: unknown } | null>(null);
+  const [history, setHistory] = useState<HistoryTarget | null>(null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -61,7 +69,7 @@ export function FlowList({ query }: { query: Query }) {
         <div className="field">
           <label htmlFor="f-phone">Phone number</label>
           <div className="row tight">
-            <input id="f-phone" name="phone" value={draft.phone} onChange={(e) => set('phone', e.target.value)} placeholder="+15551234567" />
+            <input id="f-phone" name="phone" value={draft.phone} onChange={(e) => set('phone', e.target.value)} placeholder="+1555…" />
             <select aria-label="Match phone number in" value={draft.phoneIn} onChange={(e) => set('phoneIn', e.target.value as FlowFilters['phoneIn'])}>
               <option value="both">Both</option>
               <option value="from">From</option>
@@ -169,7 +177,16 @@ export function FlowList({ query }: { query: Query }) {
                   <td className="wrap">{orDash(x.flow)}</td>
                   <td>{orDash(x.version)}</td>
                   <td>{orDash(x.tag)}</td>
-                  <td className="mono nowrap">{orDash(x.from)}</td>
+                  <td className="mono nowrap">
+                    {/* Seed 000: From links to the contact's record: here, the client's history. */}
+                    {x.from ? (
+                      <button type="button" className="linklike mono" onClick={() => setHistory({ kind: 'client', address: x.from! })} aria-label={`Client history of ${x.from}`}>
+                        {x.from}
+                      </button>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td className="mono nowrap">{orDash(x.to)}</td>
                   <td className="nowrap">{formatDateTime(x.startedAt, me.timeZone)}</td>
                   <td className="wrap">{orDash(x.entryPoint)}</td>
@@ -207,6 +224,7 @@ export function FlowList({ query }: { query: Query }) {
           />
         ) : null}
       </section>
+      <HistoryDialog target={history} onClose={() => setHistory(null)} />
       <Dialog title={`Raw JSON · ${raw?.id ?? ''}`} open={raw !== null} onClose={() => setRaw(null)} wide>
         <JsonView value={raw?.value} label="Raw events" />
       </Dialog>

@@ -48,14 +48,16 @@ function HistoryTable({ target }: { target: HistoryTarget }) {
               <td className="nowrap">{formatDateTime(i.closed, me.timeZone)}</td>
               <td>{orDash(i.channel)}</td>
               <td>{orDash(i.queue)}</td>
-              <td>{orDash(i.agent)}</td>
+              <td className="nowrap">{orDash(i.agent)}</td>
               <td className="mono">{orDash(i.did)}</td>
               <td>{orDash(i.disposition)}</td>
               <td className="num">{formatDuration(i.duration)}</td>
               <td>
                 <StatusBadge status={i.status} />
               </td>
-              <td className="content">{i.channel === 'voice' ? '—' : orDash(i.content)}</td>
+              <td className="content" title={i.content ?? undefined}>
+                {i.channel === 'voice' ? '—' : orDash(i.content)}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -37,7 +37,8 @@ export function InteractionList({ query }: { query: Query }) {
   const applied = interactionFiltersFromQuery(query);
   const appliedKey = JSON.stringify(applied);
   const [draft, setDraft] = useState(applied);
-  useEffect(() => setDraft(applied), [appliedKey]); // eslint-disable-line react-hooks/exhaustive-deps -- follow navigation
+  // The form follows navigation (back/forward, saved searches, sort clicks); keyed on the value, not the object.
+  useEffect(() => setDraft(applied), [appliedKey]);
   const pager = usePager(appliedKey);
   const params = interactionApiParams(applied);
   const list = useResource(
@@ -45,14 +46,17 @@ export function InteractionList({ query }: { query: Query }) {
     `${appliedKey}|${pager.cursor ?? ''}`,
   );
   // Queue options come from the API's scoped lookup: a supervisor sees only their own queues.
+  // Asked for once the list has arrived: the rows are what the analyst waits for.
+  const listReady = list.data !== null || list.error !== null;
   const options = useResource(
     async (signal) => {
+      if (!listReady) return { queues: [], channels: [], dispositions: [] };
       const [queues, channels, dispositions] = await Promise.all(
         ['queues', 'channels', 'dispositions'].map((f) => api.get<{ options: Option[] }>(`/v1/filter-options/${f}`, {}, signal).then((r) => r.options)),
       );
       return { queues: queues!, channels: channels!, dispositions: dispositions! };
     },
-    'options',
+    `options|${listReady}`,
   );
   const [history, setHistory] = useState<HistoryTarget | null>(null);
   const set = <K extends keyof InteractionFilters>(k: K, v: InteractionFilters[K]) => setDraft((d) => ({ ...d, [k]: v }));

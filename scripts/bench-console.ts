@@ -1,0 +1,133 @@
+/**
+ * npm run bench:console [-- --interactions 5000 --samples 5]
+ *
+ * How fast the console shows the demo's data: the demo's synthetic day (same generator, same
+ * signed deliveries through the receiver, folded by the worker) on a throw-away database,
+ * then Debian's Chromium opens each screen in a fresh tab, signed in, and we time from the
+ * navigation to the first data on screen. Prints one JSON line (medians in ms). Nothing here
+ * asserts a time: this is a measurement, to be read and written down (docs/console.md).
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApiKey } from '@cxfold/db';
+import { generateSyntheticDay } from '@cxfold/demo';
+import { createTestEnv, eventually, sendSigned, startPipeline, storeAndFold } from '@cxfold/testkit';
+import os from 'node:os';
+// testkit's setup and teardown (migrated template database) are plain functions; jest names these files too.
+import globalSetup from '../packages/testkit/src/global-setup';
+import globalTeardown from '../packages/testkit/src/global-teardown';
+import { launch } from '../apps/console/e2e/browser';
+
+const ROOT = path.resolve(__dirname, '..');
+
+const SCREENS = [
+  { name: 'overview', hash: '#/?range=last7days', ready: '[data-testid="abandon-rate"]' },
+  { name: 'flow-interactions', hash: '#/flows?range=last7days', ready: 'table.grid tbody tr' },
+  { name: 'cc-interactions', hash: '#/interactions?range=last7days', ready: 'table.grid tbody tr' },
+  { name: 'workflow-sessions', hash: '#/sessions', ready: 'table.grid tbody tr, p.empty' },
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      interactions: { type: 'string', default: '5000' },
+      samples: { type: 'string', default: '5' },
+      concurrency: { type: 'string', default: '32' },
+      // Same events, stored and folded in-process instead of sent over HTTP: minutes faster, same records.
+      direct: { type: 'boolean', default: false },
+    },
+  });
+  const interactions = Number(values.interactions);
+  const samples = Number(values.samples);
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/ensure-console.mjs')], { stdio: 'inherit' });
+  await globalSetup();
+  const env = await createTestEnv();
+  const p = await startPipeline(env, { withApi: true, tenantSlug: 'demo', overrides: { LOG_LEVEL: 'warn', PG_POOL_SIZE: '8' } });
+  try {
+    // The demo's day: from 05:00 UTC yesterday (New York midnight in winter). Screens ask for
+    // the last 7 days, which holds it whatever the hour in New York.
+    const now = new Date();
+    const dayStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1, 5);
+    const day = generateSyntheticDay({ seed: 42, interactions, dayStartMs, tenantTimeZoneOffsetMinutes: -300 });
+    process.stderr.write(`${values.direct ? 'storing' : 'sending'} ${day.deliveries.length} deliveries (${day.expected.interactions} interactions, ${day.expected.flowExecutions} flow executions)\n`);
+    if (values.direct) {
+      const seen = new Set<string>();
+      const events = day.deliveries.flatMap((d) =>
+        (Array.isArray(d.body) ? d.body : [d.body]).map((raw) => {
+          const body = { ...(raw as Record<string, unknown>) };
+          // Path-typed task deliveries (tasks/created…) carry their type in the path.
+          if (d.kind === 'task' && !body.eventType) body.eventType = d.path.split('/')[1]!.toUpperCase();
+          return { kind: d.kind, eventId: String(body.eventId), body };
+        }),
+      );
+      await storeAndFold(env, 'demo', events.filter((e) => !seen.has(e.eventId) && seen.add(e.eventId)));
+    } else {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Number(values.concurrency) }, async () => {
+          while (next < day.deliveries.length) {
+            const d = day.deliveries[next++]!;
+            await sendSigned(p.baseUrl, p.tenant, d.path, d.body, 'token');
+          }
+        }),
+      );
+    }
+    await eventually(async () => {
+      const [row] = await env.db.sql<{ pending: number }[]>`select count(*)::int as pending from raw_events where folded_at is null and dead_lettered_at is null`;
+      return row?.pending === 0;
+    }, 600_000, 500);
+    const key = (await createApiKey(env.db.db, 'demo', 'admin', [])).key;
+
+    const browser = await launch();
+    const results: Record<string, { rowsVisibleMs: number; domContentLoadedMs: number; samples: number[]; apiMs: Record<string, number> }> = {};
+    try {
+      for (const screen of SCREENS) {
+        const times: number[] = [];
+        const dcl: number[] = [];
+        let apiMs: Record<string, number> = {};
+        // One warm-up (the browser's first tab pays for its own start), then fresh contexts: no cache, no session.
+        for (let i = 0; i <= samples; i++) {
+          const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+          await ctx.addInitScript(`sessionStorage.setItem('cxfold.apiKey', ${JSON.stringify(key)})`);
+          const page = await ctx.newPage();
+          const t0 = Date.now();
+          await page.goto(`${p.baseUrl}/${screen.hash}`);
+          try {
+            await page.locator(screen.ready).first().waitFor({ timeout: 30_000 });
+          } catch (err) {
+            await page.screenshot({ path: `/tmp/bench-console-${screen.name}.png` });
+            throw err;
+          }
+          const elapsed = Date.now() - t0;
+          const nav = await page.evaluate<number>(`Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd)`);
+          // Where the time went, for the last sample: each API call's duration.
+          apiMs = await page.evaluate<Record<string, number>>(
+            `Object.fromEntries(performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/')).map((r) => [new URL(r.name).pathname, Math.round(r.duration)]))`,
+          );
+          if (i > 0) {
+            times.push(elapsed);
+            dcl.push(nav);
+          }
+          await ctx.close();
+        }
+        results[screen.name] = { rowsVisibleMs: median(times), domContentLoadedMs: median(dcl), samples: times, apiMs };
+      }
+    } finally {
+      await browser.close();
+    }
+    const [counts] = await env.db.sql<{ interactions: number; flows: number }[]>`select (select count(*)::int from interactions) as interactions, (select count(*)::int from flow_executions) as flows`;
+    process.stdout.write(`${JSON.stringify({ bench: 'console', interactions: counts?.interactions, flowExecutions: counts?.flows, samplesPerScreen: samples, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100), cpus: os.cpus().length, screens: results })}\n`);
+  } finally {
+    await p.close();
+    await env.teardown();
+    await globalTeardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:console failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
