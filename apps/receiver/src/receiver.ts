@@ -100,6 +100,8 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
         .finally(() => clearInterval(sweep));
       backlog.stop();
       unwatch();
+      // Jobs of the last answered requests are still gathering for their addBulk.
+      await enqueuer.drain();
       await queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
       redis.disconnect();
       await db.close();

@@ -54,4 +54,20 @@ describe('CoalescingEnqueuer', () => {
     await q.add([job(5)]);
     expect(adder.calls).toEqual([[5]]);
   });
+
+  it('drain sends what is gathered at once and waits for flushes in flight', async () => {
+    const calls: number[][] = [];
+    let release!: () => void;
+    const slow = { addMany: (jobs: FoldJob[]) => new Promise<void>((r) => { calls.push(jobs.map((j) => j.rawEventId)); release = r; }) };
+    const q = new CoalescingEnqueuer(slow);
+    void q.add([job(7)]);
+    let drained = false;
+    const d = q.drain().then(() => { drained = true; });
+    expect(calls).toEqual([[7]]); // sent without waiting for the end of the turn
+    await new Promise((r) => setImmediate(r));
+    expect(drained).toBe(false); // still in flight
+    release();
+    await d;
+    expect(drained).toBe(true);
+  });
 });

@@ -21,6 +21,7 @@ interface Flush {
  */
 export class CoalescingEnqueuer {
   private current: Flush | null = null;
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly adder: BulkAdder,
@@ -34,6 +35,12 @@ export class CoalescingEnqueuer {
     flush.jobs.push(...jobs);
     if (flush.jobs.length >= this.maxJobs) this.send(flush);
     return flush.done;
+  }
+
+  /** Sends what is gathered now and waits for every flush in flight (graceful shutdown, before Redis closes). */
+  async drain(): Promise<void> {
+    if (this.current) this.send(this.current);
+    await Promise.allSettled([...this.sending]);
   }
 
   private open(): Flush {
@@ -54,6 +61,8 @@ export class CoalescingEnqueuer {
   private send(flush: Flush): void {
     if (this.current !== flush) return; // already sent (it filled up before its turn ended)
     this.current = null;
-    this.adder.addMany(flush.jobs).then(flush.resolve, flush.reject);
+    const sent = this.adder.addMany(flush.jobs).then(flush.resolve, flush.reject);
+    this.sending.add(sent);
+    void sent.finally(() => this.sending.delete(sent));
   }
 }
