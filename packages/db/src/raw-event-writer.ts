@@ -107,7 +107,7 @@ export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise
   if (items.length === 0) return new Map();
   const rows = await sql<{ id: string; tenant: string; event_id: string }[]>`
     insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload, masked, mask_count, request_id)
-    select t, e, k, ty, s, to_timestamp(o / 1000.0), p::jsonb, m > 0, m::int2, nullif(r, '')
+    select t, e, k, ty, s, to_timestamp(o / 1000.0), p::json, m > 0, m::int2, nullif(r, '')
     from unnest(
       ${pgArrayLiteral(items.map((i) => i.tenant))}::text[],
       ${pgArrayLiteral(items.map((i) => i.eventId))}::text[],
