@@ -442,16 +442,19 @@ test('load time of the Flow Interactions screen, from navigation to rows on scre
   const ctx = await newContext(browser);
   await ctx.addInitScript(`sessionStorage.setItem('cxfold.apiKey', ${JSON.stringify(keys.admin)})`);
   const page = await ctx.newPage();
-  const samples: number[] = [];
+  const samples: { rowsVisibleMs: number; dataShownMs: number; domContentLoadedMs: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = Date.now();
-    await page.goto(`${p.baseUrl}/#/flows`);
+    // A real load each time (not a same-document hash change).
+    await page.goto(`${p.baseUrl}/?sample=${i}#/flows`);
     await page.locator('table.grid tbody tr').first().waitFor();
-    samples.push(Date.now() - t0);
+    const rowsVisibleMs = Date.now() - t0;
+    await page.waitForFunction(`performance.getEntriesByName('cxfold:data').length > 0`);
+    const inPage = await page.evaluate<{ dataShownMs: number; domContentLoadedMs: number }>(
+      `({ dataShownMs: Math.round(performance.getEntriesByName('cxfold:data')[0].startTime), domContentLoadedMs: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd) })`,
+    );
+    samples.push({ rowsVisibleMs, ...inPage });
   }
-  const nav = await page.evaluate<{ domContentLoadedMs: number; loadMs: number }>(
-    `(() => { const n = performance.getEntriesByType('navigation')[0]; return { domContentLoadedMs: Math.round(n.domContentLoadedEventEnd), loadMs: Math.round(n.loadEventEnd) }; })()`,
-  );
-  process.stdout.write(`${JSON.stringify({ e2e: 'console-load', rows: await rowCount(page), rowsVisibleMs: samples, ...nav })}\n`);
+  process.stdout.write(`${JSON.stringify({ e2e: 'console-load', rows: await rowCount(page), samples })}\n`);
   await ctx.close();
 });

@@ -49,8 +49,6 @@ function Screen({ route }: { route: Route }) {
 
 export function App() {
   const route = useRoute();
-  const [session, setSession] = useState<Session | null>(null);
-  const [restoring, setRestoring] = useState(() => loadKey() !== null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const signOut = useCallback((why: string | null) => {
@@ -58,8 +56,17 @@ export function App() {
     setSession(null);
     setNotice(why);
   }, []);
-
+  // A 401 on any call means the key was revoked or mistyped: back to the sign-in form.
   const clientFor = useCallback((key: string) => new ApiClient(key, () => signOut('Your API key was not accepted (revoked or mistyped). Sign in again.')), [signOut]);
+
+  // A reload of a signed-in tab draws the screen in the very first render, with the profile
+  // kept beside the key; the key is re-checked in the background (no extra round trip first).
+  const [session, setSession] = useState<Session | null>(() => {
+    const key = loadKey();
+    const me = loadMe();
+    return key && me ? { api: clientFor(key), me } : null;
+  });
+  const [restoring, setRestoring] = useState(() => session === null && loadKey() !== null);
 
   const signIn = useCallback(
     async (key: string) => {
@@ -72,20 +79,13 @@ export function App() {
     [clientFor],
   );
 
-  // A reload: draw with the profile kept in this tab at once, and re-check the key meanwhile
-  // (a revoked key answers 401, which signs out).
   useEffect(() => {
     const key = loadKey();
     if (!key) return;
-    const me = loadMe();
-    if (me) {
-      setSession({ api: clientFor(key), me });
-      setRestoring(false);
-    }
     signIn(key)
       .catch(() => undefined)
       .finally(() => setRestoring(false));
-  }, [signIn, clientFor]);
+  }, [signIn]);
 
   const section = SECTION[route.name] ?? route.name;
   if (restoring) return null;

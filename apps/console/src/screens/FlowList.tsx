@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { FlowExecution, FlowListItem, Option, PageOf } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useResource } from '../hooks';
+import { navigate, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_FLOW_FILTERS, DURATION_OPS, flowApiParams, flowFiltersFromQuery, filtersToQuery, nextSort, type FlowFilters, type FlowSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
@@ -41,6 +41,7 @@ export function FlowList({ query }: { query: Query }) {
     async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<FlowListItem>>('/v1/flow-executions', { ...params, limit: applied.limit, cursor: pager.cursor }, signal)) }),
     `${appliedKey}|${pager.cursor ?? ''}`,
   );
+  useDataShownMark(list.data !== null);
   const listReady = list.data !== null || list.error !== null;
   const flows = useOptions('flows', listReady);
   const entryPoints = useOptions('entry-points', listReady);

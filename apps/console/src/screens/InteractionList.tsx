@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { InteractionListItem, Option, PageOf } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useResource } from '../hooks';
+import { navigate, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_INTERACTION_FILTERS, filtersToQuery, interactionApiParams, interactionFiltersFromQuery, nextSort, type InteractionFilters, type InteractionSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
@@ -45,6 +45,7 @@ export function InteractionList({ query }: { query: Query }) {
     async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<InteractionListItem>>('/v1/interactions', { ...params, limit: applied.limit, cursor: pager.cursor }, signal)) }),
     `${appliedKey}|${pager.cursor ?? ''}`,
   );
+  useDataShownMark(list.data !== null);
   // Queue options come from the API's scoped lookup: a supervisor sees only their own queues.
   // Asked for once the list has arrived: the rows are what the analyst waits for.
   const listReady = list.data !== null || list.error !== null;

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { AbandonStats, FailingStepsStats, PerHourStats, QueueTimeStats } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useResource } from '../hooks';
+import { navigate, useResource, useDataShownMark } from '../hooks';
 import { bucketLabel, hourKeys, stack } from '../lib/charts';
 import { formatDuration, formatPercent } from '../lib/format';
 import { first, type Query } from '../lib/router';
@@ -34,6 +34,7 @@ export function Overview({ query }: { query: Query }) {
     const [perHour, queueTime, abandon, failing] = await Promise.all([get<PerHourStats>('interactions-per-hour'), get<QueueTimeStats>('queue-time'), get<AbandonStats>('abandon-rate'), get<FailingStepsStats>('failing-steps')]);
     return { perHour, queueTime, abandon, failing };
   }, range);
+  useDataShownMark(stats.data !== null);
   const s = stats.data;
   const hours = s ? hourKeys(s.perHour.range.from, s.perHour.range.to, me.timeZone) : [];
   const series = s ? stack(s.perHour.items.map((r) => ({ key: r.hour, series: r.channel, count: r.count })), hours) : null;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { WorkflowSession } from '../api/types';
 import { useSession } from '../context';
-import { useInterval, useResource } from '../hooks';
+import { useInterval, useResource, useDataShownMark } from '../hooks';
 import { formatClock, formatDateTime, orDash } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { ErrorNote, Loading } from '../components/Status';
@@ -15,6 +15,7 @@ const REFRESH_MS = 15_000;
 export function WorkflowSessions() {
   const { api, me } = useSession();
   const list = useResource(async (signal) => ({ at: Date.now(), items: (await api.get<{ items: WorkflowSession[] }>('/v1/workflow-sessions', {}, signal)).items }), 'sessions');
+  useDataShownMark(list.data !== null);
   const [now, setNow] = useState(Date.now());
   useInterval(() => setNow(Date.now()), 1000);
   useInterval(() => list.reload(), REFRESH_MS);
