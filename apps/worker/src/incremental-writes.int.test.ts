@@ -84,3 +84,31 @@ it('rewrites an interaction and its legs only when something changed', async () 
   expect(i2[0]!.xmin).not.toBe(i1[0]!.xmin);
   expect(s2.length).toBeGreaterThan(s1.length);
 });
+
+it("a job whose raw event an earlier fold already took in completes without reloading its record", async () => {
+  const { FoldBatcher } = await import('@cxfold/projector');
+  const { insertRawEvents } = await import('@cxfold/db');
+  const { createLogger } = await import('@cxfold/log');
+  const xid = 'fx-backlog';
+  const events = [
+    { eventId: 'b-start', body: { type: 'execution.started', executionId: xid, timestamp: at(0), flowName: 'IVR' } },
+    { eventId: 'b-1', body: { type: 'step.executed', executionId: xid, timestamp: at(1_500), seq: 1, stepType: 'menu', startedAt: at(1_000), endedAt: at(1_400) } },
+    { eventId: 'b-2', body: { type: 'step.executed', executionId: xid, timestamp: at(2_500), seq: 2, stepType: 'menu', startedAt: at(2_000), endedAt: at(2_400) } },
+  ];
+  // A backlog: every event stored before any fold.
+  const ids = await insertRawEvents(
+    env.db.sql,
+    events.map((e) => ({ tenant, eventId: e.eventId, kind: 'flow' as const, eventType: String(e.body.type), subjectId: xid, occurredAtMs: Date.parse(String(e.body.timestamp)), payload: e.body, maskCount: 0, requestId: null })),
+  );
+  const job = (eventId: string) => ({ rawEventId: ids.get(`${tenant}\u0001${eventId}`)!, tenant, kind: 'flow' as const, subjectId: xid, eventId });
+  const batcher = new FoldBatcher(env.db.sql, createLogger({ name: 'test', level: 'silent', pretty: false }), { batchSize: 10, waitMs: 0, maxInFlight: 2 });
+
+  // The first job's fold loads all three stored events and writes the whole record.
+  expect(await batcher.submit(job('b-start'), 1)).toEqual({ kind: 'folded' });
+  expect((await env.db.sql`select step_count from flow_executions where tenant = ${tenant} and id = ${xid}`)[0]!.step_count).toBe(2);
+  // Tamper with the record: a job that refolded it would put step_count back to 2.
+  await env.db.sql`update flow_executions set step_count = 99 where tenant = ${tenant} and id = ${xid}`;
+  expect(await Promise.all([batcher.submit(job('b-1'), 1), batcher.submit(job('b-2'), 1)])).toEqual([{ kind: 'folded' }, { kind: 'folded' }]);
+  expect((await env.db.sql`select step_count from flow_executions where tenant = ${tenant} and id = ${xid}`)[0]!.step_count).toBe(99);
+  await batcher.drained();
+});

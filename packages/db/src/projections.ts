@@ -225,6 +225,24 @@ export async function writeFlowExecutions(tx: Tx, folded: FoldedFlowWrite[]): Pr
   await deleteOtherChildren(tx, flowSteps, ['tenant', 'execution_id'], 'seq', parents, stepRows.filter((r) => wholeIds.has(`${r.tenant}\u0001${r.execution_id}`)));
 }
 
+/**
+ * Which of these raw events still wait for a fold, and which are folded already. An event is
+ * marked folded in the transaction that wrote the record including it, so a job whose event
+ * is folded has nothing left to do: a backlog's later jobs for a record whose first fold
+ * already saw all its stored events skip reloading it. Dead-lettered or deleted ones are in
+ * neither set.
+ */
+export async function foldStateOf(tx: Tx, rawEventIds: number[]): Promise<{ unfolded: Set<number>; folded: Set<number> }> {
+  const unfolded = new Set<number>();
+  const folded = new Set<number>();
+  if (rawEventIds.length === 0) return { unfolded, folded };
+  const rows = await tx<{ id: string; folded: boolean }[]>`
+    select id, folded_at is not null as folded from raw_events
+    where id = any(${pgArrayLiteral(rawEventIds)}::bigint[]) and dead_lettered_at is null`;
+  for (const r of rows) (r.folded ? folded : unfolded).add(Number(r.id));
+  return { unfolded, folded };
+}
+
 export async function markFolded(tx: Tx, rawEventIds: number[]): Promise<void> {
   if (rawEventIds.length === 0) return;
   await tx`

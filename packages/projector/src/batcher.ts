@@ -1,8 +1,8 @@
-import type { Sql, SubjectKey } from '@cxfold/db';
-import { subjectKeyString } from '@cxfold/db';
+import type { Sql, SubjectKey, Tx } from '@cxfold/db';
+import { foldStateOf, subjectKeyString } from '@cxfold/db';
 import type { FoldJob } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
-import { foldSubjects } from './fold-subjects';
+import { foldSubjects, type FoldSubjectsResult } from './fold-subjects';
 import { isDatabaseUnavailable } from './db-errors';
 
 /** What became of one job's raw event. */
@@ -116,7 +116,7 @@ export class FoldBatcher {
     const attempts = Math.max(...batch.map((w) => w.attempt));
     let phases: Record<string, number> | undefined;
     try {
-      const result = await this.sql.begin((tx) => foldSubjects(tx, keys, attempts));
+      const result = await this.sql.begin((tx) => foldPending(tx, batch, attempts));
       phases = result.phases;
       settle(batch, result);
     } catch (err) {
@@ -147,6 +147,19 @@ export class FoldBatcher {
     if (this.logger.isLevelEnabled('debug')) this.logger.debug({ jobs: stats.size, subjects: stats.subjects, ms: round1(stats.ms), phases: phases && Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round1(v)])), requestIds: requestIdsOf(batch) }, 'batch folded');
     this.opts.onBatch?.(stats);
   }
+}
+
+/**
+ * Folds the records of the batch's jobs whose raw events are still unfolded; jobs whose event
+ * an earlier fold already took in (a backlog, a redelivery) count as folded without reloading
+ * their record.
+ */
+async function foldPending(tx: Tx, batch: Waiting[], attempts: number): Promise<FoldSubjectsResult> {
+  const state = await foldStateOf(tx, batch.map((w) => w.job.rawEventId));
+  const keys = batch.filter((w) => state.unfolded.has(w.job.rawEventId)).map((w): SubjectKey => ({ tenant: w.job.tenant, kind: w.job.kind, subjectId: w.job.subjectId }));
+  const result = keys.length > 0 ? await foldSubjects(tx, keys, attempts) : { folded: new Set<number>(), poisoned: new Map(), archived: new Map(), phases: undefined };
+  for (const id of state.folded) result.folded.add(id);
+  return result;
 }
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;

@@ -27,7 +27,7 @@ export interface FoldSubjectsResult {
    */
   archived: Map<number, string>;
   /** Milliseconds spent in each step, for the batch's debug line (where a slow batch spent its time). */
-  phases: Record<'lock' | 'load' | 'fold' | 'writeInteractions' | 'writeFlows' | 'markFolded', number>;
+  phases?: Record<'lock' | 'load' | 'fold' | 'writeInteractions' | 'writeFlows' | 'markFolded', number>;
 }
 
 /**
