@@ -37,7 +37,7 @@ export const receiverFields = {
 export const workerFields = {
   FOLD_BATCH_SIZE: int(250, 1).describe('jobs folded in one Postgres transaction'),
   FOLD_BATCH_WAIT_MS: int(5, 0).describe('how long the worker gathers jobs before folding a batch'),
-  FOLD_CONCURRENCY: int(1_000, 1).describe('jobs a worker process holds at once, over all its fetchers (a batch gathers from them)'),
+  FOLD_CONCURRENCY: int(500, 1).describe('jobs a worker process holds at once, over all its fetchers (a batch gathers from them)'),
   FOLD_FETCHERS: int(2, 1).describe('BullMQ workers per process feeding one batcher: each fetches jobs one Redis round trip at a time'),
   FOLD_MAX_IN_FLIGHT: int(3, 1).describe('fold transactions a worker process runs at once'),
   JOB_ATTEMPTS: int(5, 1).describe('fold attempts before an event is dead-lettered'),
