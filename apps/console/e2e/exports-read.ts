@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { extractPdfText } from '@cxfold/exports/testing/pdf-text';
 import ExcelJS from 'exceljs';
 
 /** The rows of an xlsx file's first sheet, as text. */
@@ -11,33 +11,7 @@ export async function xlsxRows(file: string): Promise<string[][]> {
   return rows;
 }
 
-// pdf-parse (pdf.js) loads its worker with a dynamic import() that jest's CommonJS runtime
-// refuses; a worker thread runs the real library outside jest's module system.
-const SCRIPT = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { PDFParse } = require(workerData.lib);
-(async () => {
-  const parser = new PDFParse({ data: new Uint8Array(workerData.pdf) });
-  try {
-    const result = await parser.getText();
-    parentPort.postMessage({ pages: result.pages.map((page) => page.text) });
-  } finally {
-    await parser.destroy();
-  }
-})().catch((error) => parentPort.postMessage({ error: String((error && error.stack) || error) }));
-`;
-
 /** The text of every page of a PDF, as a reader's viewer would extract it. */
 export async function pdfPages(pdf: Buffer): Promise<string[]> {
-  const worker = new Worker(SCRIPT, { eval: true, workerData: { lib: require.resolve('pdf-parse'), pdf } });
-  try {
-    const m = await new Promise<{ pages?: string[]; error?: string }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    if (!m.pages) throw new Error(m.error ?? 'no pages');
-    return m.pages;
-  } finally {
-    await worker.terminate();
-  }
+  return (await extractPdfText(pdf)).pages;
 }

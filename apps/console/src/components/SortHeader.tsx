@@ -14,3 +14,18 @@ export function SortHeader<S extends string>(props: { column: S; sort: S; order:
     </th>
   );
 }
+
+/** The head of a table whose columns do not sort. */
+export function PlainHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -7,6 +7,7 @@ import { first, hrefOf, type Query } from '../lib/router';
 import { Dialog, JsonView } from '../components/Dialog';
 import { ErrorNote, HttpPill, Loading, Pill, StatusBadge } from '../components/Status';
 import { StepIcon, stepLabel } from '../components/StepIcon';
+import { Pairs } from '../components/Pairs';
 import { Tabs } from '../components/Tabs';
 
 type Panel = 'details' | 'settings' | 'values';
@@ -145,16 +146,7 @@ function DetailsTab({ x, timeZone }: { x: FlowExecution; timeZone: string }) {
     ['Duration', formatDuration(x.duration)],
     ['End reason', orDash(x.endReason)],
   ];
-  return (
-    <dl className="pairs">
-      {rows.map(([k, v]) => (
-        <Fragment key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </Fragment>
-      ))}
-    </dl>
-  );
+  return <Pairs rows={rows} />;
 }
 
 /** Seed 000's flow interaction page: header, Raw Details, Steps and Details tabs. */

@@ -11,6 +11,7 @@ import { ExportMenu } from '../components/ExportMenu';
 import { MultiSelect } from '../components/MultiSelect';
 import { Pager, usePager } from '../components/Pager';
 import { SavedSearches } from '../components/SavedSearches';
+import { Select } from '../components/Select';
 import { SortHeader } from '../components/SortHeader';
 import { ErrorNote, Loading } from '../components/Status';
 import { HistoryDialog, type HistoryTarget } from './HistoryDialog';
@@ -84,28 +85,8 @@ export function FlowList({ query }: { query: Query }) {
         </div>
         <MultiSelect label="Flow name" name="flowName" options={flows} value={draft.flowName} onChange={(v) => set('flowName', v)} />
         <MultiSelect label="Entry point" name="entryPoint" options={entryPoints} value={draft.entryPoint} onChange={(v) => set('entryPoint', v)} />
-        <div className="field">
-          <label htmlFor="f-version">Flow version</label>
-          <select id="f-version" value={draft.version} onChange={(e) => set('version', e.target.value)}>
-            <option value="">Any</option>
-            {versions.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-tag">Tag</label>
-          <select id="f-tag" value={draft.tag} onChange={(e) => set('tag', e.target.value)}>
-            <option value="">Any</option>
-            {tags.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Select id="f-version" label="Flow version" all="Any" options={versions} value={draft.version} onChange={(v) => set('version', v)} />
+        <Select id="f-tag" label="Tag" all="Any" options={tags} value={draft.tag} onChange={(v) => set('tag', v)} />
         <div className="field">
           <label htmlFor="f-duration">Duration (seconds)</label>
           <div className="row tight">

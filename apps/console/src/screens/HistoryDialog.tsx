@@ -4,6 +4,7 @@ import { useResource } from '../hooks';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { Dialog } from '../components/Dialog';
+import { PlainHead } from '../components/SortHeader';
 import { ErrorNote, Loading, StatusBadge } from '../components/Status';
 
 export type HistoryTarget = { kind: 'client'; address: string } | { kind: 'agent'; id: string; name: string };
@@ -29,15 +30,7 @@ function HistoryTable({ target }: { target: HistoryTarget }) {
     <div className="table-wrap">
       <table className="grid" data-testid="history">
         <caption className="visually-hidden">{h.data.items.length} interactions</caption>
-        <thead>
-          <tr>
-            {['Source', 'Created', 'Closed', 'Channel', 'Queue', 'Agent', 'DID', 'Disposition', 'Duration', 'Status', 'Content'].map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <PlainHead columns={['Source', 'Created', 'Closed', 'Channel', 'Queue', 'Agent', 'DID', 'Disposition', 'Duration', 'Status', 'Content']} />
         <tbody>
           {h.data.items.map((i) => (
             <tr key={i.id}>

@@ -9,27 +9,12 @@ import { DateRangeField } from '../components/DateRangeField';
 import { ExportMenu } from '../components/ExportMenu';
 import { Pager, usePager } from '../components/Pager';
 import { SavedSearches } from '../components/SavedSearches';
+import { Select } from '../components/Select';
 import { SortHeader } from '../components/SortHeader';
 import { ErrorNote, Loading, StatusBadge } from '../components/Status';
 import { HistoryDialog, type HistoryTarget } from './HistoryDialog';
 
 const go = (f: InteractionFilters) => navigate({ name: 'interactions', query: filtersToQuery(f, DEFAULT_INTERACTION_FILTERS) });
-
-function Select(props: { id: string; label: string; all: string; options: Option[]; value: string; onChange: (v: string) => void }) {
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">{props.all}</option>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 /** Seed 001: CC Interactions with its filter bar, date shortcuts, status badges and C / A badges. */
 export function InteractionList({ query }: { query: Query }) {

@@ -1,4 +1,4 @@
-import { Fragment, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { InteractionDetail } from '../api/types';
 import { useSession } from '../context';
 import { useResource } from '../hooks';
@@ -7,6 +7,7 @@ import { hrefOf } from '../lib/router';
 import { timelineOf } from '../lib/timeline';
 import { TimelineChart } from '../charts/TimelineChart';
 import { Dialog, JsonView } from '../components/Dialog';
+import { Pairs } from '../components/Pairs';
 import { ErrorNote, Loading, StatusBadge } from '../components/Status';
 import { HistoryDialog, type HistoryTarget } from './HistoryDialog';
 
@@ -77,14 +78,7 @@ export function InteractionPage({ id }: { id: string }) {
       <div className="two-col">
         <section aria-labelledby="facts-h" className="card">
           <h2 id="facts-h">Summary</h2>
-          <dl className="pairs">
-            {facts.map(([k, v]) => (
-              <Fragment key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </Fragment>
-            ))}
-          </dl>
+          <Pairs rows={facts} />
         </section>
         <section aria-labelledby="legs-h" className="card">
           <h2 id="legs-h">Legs</h2>

@@ -5,6 +5,7 @@ import { useInterval, useResource, useDataShownMark } from '../hooks';
 import { formatClock, formatDateTime, orDash } from '../lib/format';
 import { hrefOf } from '../lib/router';
 import { ErrorNote, Loading } from '../components/Status';
+import { PlainHead } from '../components/SortHeader';
 
 const REFRESH_MS = 15_000;
 
@@ -36,15 +37,7 @@ export function WorkflowSessions() {
       ) : (
         <div className="table-wrap">
           <table className="grid">
-            <thead>
-              <tr>
-                {['Session ID', 'Workflow', 'Version ID', 'Started at', 'Current workflow item', 'Communication type', 'Phone number', 'Category', 'Time in workflow'].map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <PlainHead columns={['Session ID', 'Workflow', 'Version ID', 'Started at', 'Current workflow item', 'Communication type', 'Phone number', 'Category', 'Time in workflow']} />
             <tbody>
               {list.data.items.map((s) => (
                 <tr key={s.sessionId}>
