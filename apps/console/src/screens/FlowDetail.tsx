@@ -8,6 +8,7 @@ import { Dialog, JsonView } from '../components/Dialog';
 import { ErrorNote, HttpPill, Loading, Pill, StatusBadge } from '../components/Status';
 import { StepIcon, stepLabel } from '../components/StepIcon';
 import { Pairs } from '../components/Pairs';
+import { PlainHead } from '../components/SortHeader';
 import { Tabs } from '../components/Tabs';
 
 type Panel = 'details' | 'settings' | 'values';
@@ -61,18 +62,7 @@ function StepsTab({ x, debug, timeZone }: { x: FlowExecution; debug: boolean; ti
       </div>
       <div className="table-wrap">
         <table className="grid steps">
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col">Type</th>
-              <th scope="col">Name</th>
-              <th scope="col">Result</th>
-              <th scope="col">Started at</th>
-              <th scope="col">Ended at</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Inspect</th>
-            </tr>
-          </thead>
+          <PlainHead columns={['Step', 'Type', 'Name', 'Result', 'Started at', 'Ended at', 'Duration', 'Inspect']} />
           <tbody>
             {steps.map((s) => {
               const panel = open.get(s.seq);

@@ -8,6 +8,7 @@ import { timelineOf } from '../lib/timeline';
 import { TimelineChart } from '../charts/TimelineChart';
 import { Dialog, JsonView } from '../components/Dialog';
 import { Pairs } from '../components/Pairs';
+import { PlainHead } from '../components/SortHeader';
 import { ErrorNote, Loading, StatusBadge } from '../components/Status';
 import { HistoryDialog, type HistoryTarget } from './HistoryDialog';
 
@@ -83,14 +84,7 @@ export function InteractionPage({ id }: { id: string }) {
         <section aria-labelledby="legs-h" className="card">
           <h2 id="legs-h">Legs</h2>
           <table className="grid">
-            <thead>
-              <tr>
-                <th scope="col">Leg</th>
-                <th scope="col">Start</th>
-                <th scope="col">Time</th>
-                <th scope="col">Exit</th>
-              </tr>
-            </thead>
+            <PlainHead columns={['Leg', 'Start', 'Time', 'Exit']} />
             <tbody>
               {x.queues.map((q, i) => (
                 <tr key={`q${i}`}>
