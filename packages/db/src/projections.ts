@@ -219,10 +219,10 @@ export async function writeFlowExecutions(tx: Tx, folded: FoldedFlowWrite[]): Pr
     })),
   );
   await bulkInsert(tx, flowSteps, stepRows, { upsertOn: ['tenant', 'execution_id', 'seq'], unlessUnchanged: { ignore: [] } });
-  const whole = folded.filter((f) => !f.stepSeqs);
-  const parents = whole.map((f) => [f.tenant, f.result.execution.id] as const);
-  const wholeIds = new Set(whole.map((f) => `${f.tenant}\u0001${f.result.execution.id}`));
-  await deleteOtherChildren(tx, flowSteps, ['tenant', 'execution_id'], 'seq', parents, stepRows.filter((r) => wholeIds.has(`${r.tenant}\u0001${r.execution_id}`)));
+  // Only executions written whole (a rebuild) can have steps to remove; rows of the others in
+  // the kept list never match their (tenant, execution_id), so they need no filtering out.
+  const parents = folded.filter((f) => !f.stepSeqs).map((f) => [f.tenant, f.result.execution.id] as const);
+  await deleteOtherChildren(tx, flowSteps, ['tenant', 'execution_id'], 'seq', parents, stepRows);
 }
 
 /**
