@@ -843,7 +843,9 @@ async function main() {
     phases: [...only],
   };
   const targetsMet = Object.fromEntries(Object.keys(TARGETS).map((k) => [k, meets(k, ctx.figures[k as Key]) === 'yes']));
-  const file = path.join(resultsDir, `${date}-${scale}`);
+  // A partial run (--only) names its phases, so it never overwrites a whole run's results.
+  const partial = only.size < PHASES.length ? `-${[...only].join('-')}` : '';
+  const file = path.join(resultsDir, `${date}-${scale}${partial}`);
   writeFileSync(`${file}.json`, `${JSON.stringify({ ...meta, figures: ctx.figures, targets: TARGETS, targetsMet, settings: ctx.s, details: ctx.details }, null, 2)}\n`);
   writeFileSync(`${file}.md`, markdown(ctx, meta));
   say(`• wrote ${path.relative(ROOT, file)}.json and .md (${meta.minutes} min)`);
