@@ -8,9 +8,13 @@
  * asserts a time: this is a measurement, to be read and written down (docs/console.md).
  */
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { parseArgs } from 'node:util';
-import { createApiKey } from '@cxfold/db';
+import { createApiKey, migrate } from '@cxfold/db';
 import { generateSyntheticDay } from '@cxfold/demo';
 import { createTestEnv, eventually, sendSigned, startPipeline, storeAndFold } from '@cxfold/testkit';
 import os from 'node:os';
@@ -22,13 +26,34 @@ import { launch } from '../apps/console/e2e/browser';
 const ROOT = path.resolve(__dirname, '..');
 
 const SCREENS = [
-  { name: 'overview', hash: '#/?range=last7days', ready: '[data-testid="abandon-rate"]' },
+    // Every card drawn (each card is busy until its own data arrives).
+  { name: 'overview', hash: '#/?range=last7days', ready: '.cards:not(:has(.card[aria-busy="true"])) [data-testid="abandon-rate"]' },
   { name: 'flow-interactions', hash: '#/flows?range=last7days', ready: 'table.grid tbody tr' },
   { name: 'cc-interactions', hash: '#/interactions?range=last7days', ready: 'table.grid tbody tr' },
   { name: 'workflow-sessions', hash: '#/sessions', ready: 'table.grid tbody tr, p.empty' },
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** The floor: a page with one small external script that asks for one small JSON, draws one row and marks. */
+const FLOOR_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>floor</title><script type="module" src="/floor.js"></script></head><body><main></main></body></html>';
+const FLOOR_JS = `fetch('/floor.json').then((r) => r.json()).then((rows) => {
+  const t = document.createElement('table'); t.className = 'grid'; const b = t.createTBody();
+  for (const row of rows) b.insertRow().insertCell().textContent = row.id;
+  document.querySelector('main').append(t);
+  requestAnimationFrame(() => performance.mark('cxfold:data'));
+});`;
+
+async function startFloor(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const [type, body] =
+      req.url === '/floor.js' ? ['text/javascript', FLOOR_JS] : req.url === '/floor.json' ? ['application/json', JSON.stringify([{ id: 'a' }, { id: 'b' }])] : ['text/html; charset=utf-8', FLOOR_HTML];
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
 
 async function main() {
   const { values } = parseArgs({
@@ -38,22 +63,32 @@ async function main() {
       concurrency: { type: 'string', default: '32' },
       // Same events, stored and folded in-process instead of sent over HTTP: minutes faster, same records.
       direct: { type: 'boolean', default: false },
+      'keep-db': { type: 'string' },
+      'from-db': { type: 'string' },
     },
   });
   const interactions = Number(values.interactions);
   const samples = Number(values.samples);
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/ensure-console.mjs')], { stdio: 'inherit' });
   await globalSetup();
+  const fromDb = values['from-db'];
+  // A kept day is cloned like the template (it already holds the tenant 'demo', so the pipeline gets a tenant of its own).
+  if (fromDb) process.env.CXFOLD_TEST_TEMPLATE = fromDb;
   const env = await createTestEnv();
-  const p = await startPipeline(env, { withApi: true, tenantSlug: 'demo', overrides: { LOG_LEVEL: 'warn', PG_POOL_SIZE: '8' } });
+  if (fromDb) await migrate(env.databaseUrl);
+  const p = await startPipeline(env, { withApi: true, tenantSlug: fromDb ? `bench${randomUUID().slice(0, 8)}` : 'demo', overrides: { LOG_LEVEL: 'warn', PG_POOL_SIZE: '8' } });
+  const floor = await startFloor();
   try {
     // The demo's day: from 05:00 UTC yesterday (New York midnight in winter). Screens ask for
     // the last 7 days, which holds it whatever the hour in New York.
     const now = new Date();
     const dayStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1, 5);
     const day = generateSyntheticDay({ seed: 42, interactions, dayStartMs, tenantTimeZoneOffsetMinutes: -300 });
-    process.stderr.write(`${values.direct ? 'storing' : 'sending'} ${day.deliveries.length} deliveries (${day.expected.interactions} interactions, ${day.expected.flowExecutions} flow executions)\n`);
-    if (values.direct) {
+    if (fromDb) process.stderr.write(`using the day kept in ${fromDb}\n`);
+    else process.stderr.write(`${values.direct ? 'storing' : 'sending'} ${day.deliveries.length} deliveries (${day.expected.interactions} interactions, ${day.expected.flowExecutions} flow executions)\n`);
+    if (fromDb) {
+      // seeded already
+    } else if (values.direct) {
       const seen = new Set<string>();
       const events = day.deliveries.flatMap((d) =>
         (Array.isArray(d.body) ? d.body : [d.body]).map((raw) => {
@@ -82,12 +117,17 @@ async function main() {
     const key = (await createApiKey(env.db.db, 'demo', 'admin', [])).key;
 
     const browser = await launch();
+    const loadAverageAtStart = loadAverage();
     const results: Record<string, { dataShownMs: number; rowsVisibleMs: number; domContentLoadedMs: number; samples: number[]; apiMs: Record<string, number>; waterfall: [string, number, number][] }> = {};
     try {
       // 'reload': a signed-in tab reloaded (key and profile in sessionStorage, as the console keeps
       // them); 'sign-in': the key alone, so /v1/me is asked first (right after signing in).
       const me = await (await fetch(`${p.baseUrl}/v1/me`, { headers: { authorization: `Bearer ${key}` } })).json();
-      for (const [mode, screen] of (['reload', 'sign-in'] as const).flatMap((m) => SCREENS.map((sc) => [m, sc] as const))) {
+      const targets = [
+        { mode: 'floor', screen: { name: 'page', hash: '', ready: 'table.grid tbody tr' }, url: floor.url },
+        ...(['reload', 'sign-in'] as const).flatMap((mode) => SCREENS.map((screen) => ({ mode, screen, url: `${p.baseUrl}/${screen.hash}` }))),
+      ];
+      for (const { mode, screen, url } of targets) {
         const times: number[] = [];
         const dcl: number[] = [];
         const dataShown: number[] = [];
@@ -101,7 +141,7 @@ async function main() {
           );
           const page = await ctx.newPage();
           const t0 = Date.now();
-          await page.goto(`${p.baseUrl}/${screen.hash}`);
+          await page.goto(url);
           try {
             await page.locator(screen.ready).first().waitFor({ timeout: 30_000 });
           } catch (err) {
@@ -135,9 +175,22 @@ async function main() {
       await browser.close();
     }
     const [counts] = await env.db.sql<{ interactions: number; flows: number }[]>`select (select count(*)::int from interactions) as interactions, (select count(*)::int from flow_executions) as flows`;
-    process.stdout.write(`${JSON.stringify({ bench: 'console', interactions: counts?.interactions, flowExecutions: counts?.flows, samplesPerScreen: samples, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100), cpus: os.cpus().length, screens: results })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'console', interactions: counts?.interactions, flowExecutions: counts?.flows, samplesPerScreen: samples, loadAverageAtStart, loadAverage: loadAverage(), cpus: os.cpus().length, screens: results })}\n`);
   } finally {
+    floor.server.close();
     await p.close();
+    const keep = values['keep-db'];
+    if (keep) {
+      // A database can be copied only while nobody else is connected to it.
+      await env.db.close();
+      const admin = postgres(process.env.CXFOLD_TEST_ADMIN_URL!, { max: 1, onnotice: () => {} });
+      const source = new URL(env.databaseUrl).pathname.slice(1);
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${source} and pid <> pg_backend_pid()`;
+      await admin.unsafe(`drop database if exists "${keep}" with (force)`);
+      await admin.unsafe(`create database "${keep}" template "${source}"`);
+      await admin.end();
+      process.stderr.write(`kept the day in database ${keep}\n`);
+    }
     await env.teardown();
     await globalTeardown();
   }
