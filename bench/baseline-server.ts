@@ -27,7 +27,7 @@ app.post('/v1/hooks/:tenant/*path', express.json({ limit: 256 * 1024, type: () =
   const body = req.body as { eventId?: string; taskId?: string; executionId?: string };
   const tenant = String(req.params.tenant);
   const eventId = String(body.eventId ?? `${Date.now()}-${Math.random()}`);
-  // Same job shape and options as the receiver's fold jobs (custom id, retries, bounded history).
+  // Same job shape and options as the receiver's fold jobs (custom id, retries, completed jobs removed, failed ones kept).
   await queue.add(
     'fold',
     { rawEventId: 1, tenant, kind: body.executionId ? 'flow' : 'task', subjectId: String(body.taskId ?? body.executionId ?? ''), eventId, receivedAtMs: Date.now() },
@@ -35,7 +35,7 @@ app.post('/v1/hooks/:tenant/*path', express.json({ limit: 256 * 1024, type: () =
       jobId: `${encodeURIComponent(tenant)}~${encodeURIComponent(eventId)}`,
       attempts: 5,
       backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: { count: 1_000, age: 3_600 },
+      removeOnComplete: true,
       removeOnFail: { count: 5_000, age: 7 * 24 * 3_600 },
     },
   );

@@ -56,6 +56,8 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
   const tasks = new Map<string, { tenant: string; events: TaskEventEnvelope[] }>();
   const flows = new Map<string, { tenant: string; events: FlowEventEnvelope[]; newSeqs: Set<number> }>();
   const folded = new Set<number>();
+  // The ones this fold takes in for the first time: only they need marking.
+  const newlyFolded: number[] = [];
   const poisoned = new Map<number, string>();
   const archived = new Map<number, string>();
   for (const e of stored) {
@@ -78,6 +80,7 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
         if (!e.folded && decoded.body.type === 'step.executed') group.newSeqs.add(decoded.body.seq);
       }
       folded.add(e.id);
+      if (!e.folded) newlyFolded.push(e.id);
     } catch (err) {
       if (!(err instanceof PoisonEventError)) throw err;
       poisoned.set(e.id, err.message);
@@ -97,7 +100,7 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
   const t4 = performance.now();
   await writeFlowExecutions(tx, flowResults);
   const t5 = performance.now();
-  await markFolded(tx, [...folded]);
+  await markFolded(tx, newlyFolded);
   const deadLetters: DeadLetterInput[] = [
     ...[...poisoned].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: 'POISON_EVENT', attempts })),
     ...[...archived].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: RECORD_ARCHIVED, attempts })),
