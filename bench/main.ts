@@ -2,7 +2,7 @@
  * The performance harness (issue 6): ingest against a bare Express + BullMQ baseline, fold
  * drain, fold lag at a steady rate, analyst API latency and CSV export on a big database, and
  * how fold cost grows with stored history. Every server is a separate process (the real apps),
- * every load comes from another process. Writes bench/results/<date>-<scale>.{json,md} and
+ * every load comes from another process. Writes bench/results/<date>.{json,md} (quick: <date>-quick) and
  * ends by printing one JSON line.
  *
  *   npm run bench -- [--scale quick|full] [--keep] [--cpu-prof] [--only ingest,drain,lag,api,growth]
@@ -843,9 +843,10 @@ async function main() {
     phases: [...only],
   };
   const targetsMet = Object.fromEntries(Object.keys(TARGETS).map((k) => [k, meets(k, ctx.figures[k as Key]) === 'yes']));
-  // A partial run (--only) names its phases, so it never overwrites a whole run's results.
+  // A whole full-scale run is the day's figure of record: bench/results/<date>.json (issue 6).
+  // A quick run adds its scale, and a partial run (--only) its phases, so neither overwrites it.
   const partial = only.size < PHASES.length ? `-${[...only].join('-')}` : '';
-  const file = path.join(resultsDir, `${date}-${scale}${partial}`);
+  const file = path.join(resultsDir, scale === 'full' && !partial ? date : `${date}-${scale}${partial}`);
   writeFileSync(`${file}.json`, `${JSON.stringify({ ...meta, figures: ctx.figures, targets: TARGETS, targetsMet, settings: ctx.s, details: ctx.details }, null, 2)}\n`);
   writeFileSync(`${file}.md`, markdown(ctx, meta));
   say(`• wrote ${path.relative(ROOT, file)}.json and .md (${meta.minutes} min)`);
