@@ -58,6 +58,8 @@ export const flowExecutions = pgTable(
     index('flow_executions_version_idx').on(t.tenant, t.version, t.startedAt),
     index('flow_executions_tag_idx').on(t.tenant, t.tag, t.startedAt),
     index('flow_executions_active_idx').on(t.tenant, t.startedAt).where(sql`status = 'active'`),
+    // The overview's failing steps (packages/query stats.ts): executions with a failed step, by start.
+    index('flow_executions_failing_idx').on(t.tenant, t.startedAt).where(sql`error_count > 0 or http_error_count > 0`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "flow_executions_failing_idx" ON "flow_executions" USING btree ("tenant","started_at") WHERE error_count > 0 or http_error_count > 0;
