@@ -12,7 +12,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    // The whole console is one small chunk: no lazy routes to wait for.
+    // A small entry (src/main.tsx: first API requests, then React), React and the shell, and one
+    // chunk per screen (src/screens/load.ts); docs/console.md has the sizes.
     chunkSizeWarningLimit: 400,
     reportCompressedSize: true,
   },

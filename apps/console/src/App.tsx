@@ -1,17 +1,23 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiClient } from './api/client';
+import { early } from './api/early';
 import type { Me } from './api/types';
 import { clearKey, loadKey, loadMe, saveSession } from './api/session';
 import { SessionContext, type Session } from './context';
 import { useRoute } from './hooks';
 import type { Route } from './lib/router';
+import { ME_PATH } from './lib/requests';
 import { Login } from './screens/Login';
-import { Overview } from './screens/Overview';
-import { FlowList } from './screens/FlowList';
-import { FlowDetail } from './screens/FlowDetail';
-import { InteractionList } from './screens/InteractionList';
-import { InteractionPage } from './screens/InteractionPage';
-import { WorkflowSessions } from './screens/WorkflowSessions';
+import { loadScreen } from './screens/load';
+import { Loading } from './components/Status';
+
+// One chunk per screen (screens/load.ts); src/main.tsx has already started the current one.
+const Overview = lazy(() => loadScreen.overview().then((m) => ({ default: m.Overview })));
+const FlowList = lazy(() => loadScreen.flows().then((m) => ({ default: m.FlowList })));
+const FlowDetail = lazy(() => loadScreen.flow().then((m) => ({ default: m.FlowDetail })));
+const InteractionList = lazy(() => loadScreen.interactions().then((m) => ({ default: m.InteractionList })));
+const InteractionPage = lazy(() => loadScreen.interaction().then((m) => ({ default: m.InteractionPage })));
+const WorkflowSessions = lazy(() => loadScreen.sessions().then((m) => ({ default: m.WorkflowSessions })));
 
 const NAV: { name: Route['name']; href: string; label: string }[] = [
   { name: 'overview', href: '#/', label: 'Overview' },
@@ -57,7 +63,7 @@ export function App() {
     setNotice(why);
   }, []);
   // A 401 on any call means the key was revoked or mistyped: back to the sign-in form.
-  const clientFor = useCallback((key: string) => new ApiClient(key, () => signOut('Your API key was not accepted (revoked or mistyped). Sign in again.')), [signOut]);
+  const clientFor = useCallback((key: string) => new ApiClient(key, () => signOut('Your API key was not accepted (revoked or mistyped). Sign in again.'), early), [signOut]);
 
   // A reload of a signed-in tab draws the screen in the very first render, with the profile
   // kept beside the key; the key is re-checked in the background (no extra round trip first).
@@ -69,9 +75,11 @@ export function App() {
   const [restoring, setRestoring] = useState(() => session === null && loadKey() !== null);
 
   const signIn = useCallback(
-    async (key: string) => {
+    async (key: string, shown: Me | null = null) => {
       const api = clientFor(key);
-      const me = await api.get<Me>('/v1/me');
+      const me = await api.get<Me>(ME_PATH);
+      // The re-check of a restored session changes nothing on screen when the profile is the same.
+      if (shown && JSON.stringify(shown) === JSON.stringify(me)) return;
       saveSession(key, me);
       setNotice(null);
       setSession({ api, me });
@@ -82,7 +90,7 @@ export function App() {
   useEffect(() => {
     const key = loadKey();
     if (!key) return;
-    signIn(key)
+    signIn(key, loadMe())
       .catch(() => undefined)
       .finally(() => setRestoring(false));
   }, [signIn]);
@@ -124,7 +132,15 @@ export function App() {
           Sign out
         </button>
       </header>
-      <Screen route={route} key={route.name === 'flow' || route.name === 'interaction' ? `${route.name}/${route.id}` : route.name} />
+      <Suspense
+        fallback={
+          <main id="main" className="page" tabIndex={-1}>
+            <Loading what="the screen" />
+          </main>
+        }
+      >
+        <Screen route={route} key={route.name === 'flow' || route.name === 'interaction' ? `${route.name}/${route.id}` : route.name} />
+      </Suspense>
     </SessionContext.Provider>
   );
 }

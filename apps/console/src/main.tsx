@@ -1,10 +1,18 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { early } from './api/early';
+import { loadKey, loadMe } from './api/session';
+import { firstRequests, ME_PATH } from './lib/requests';
+import { parseHash } from './lib/router';
+import { preloadScreen } from './screens/load';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/**
+ * The entry is small on purpose: before React is even fetched, it asks the API for what the
+ * screen being opened shows first (and for the caller's profile when the tab has none yet), and
+ * starts loading that screen's chunk beside React's. The requests run while the browser
+ * compiles React; the screen then takes their answers (api/early.ts).
+ */
+const route = parseHash(window.location.hash);
+const key = loadKey();
+if (key) early.start(key, [...(loadMe() ? [] : [ME_PATH]), ...firstRequests(route)]);
+preloadScreen(route.name);
+void import('./start').then((m) => m.start(document.getElementById('root')!));

@@ -1,4 +1,5 @@
 import { withQuery, type Params } from './query-string';
+import type { EarlyRequests } from './early';
 
 /** An answer other than 2xx, carrying the API's problem+json fields. */
 export class ApiError extends Error {
@@ -25,10 +26,12 @@ export class ApiClient {
   constructor(
     private readonly key: string,
     private readonly onUnauthorized: Unauthorized = () => {},
+    /** Answers asked for before React started (src/main.tsx), taken by `get` for the same path. */
+    private readonly earlyRequests: EarlyRequests | null = null,
   ) {}
 
-  private async send(path: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${this.key}` } });
+  private async send(path: string, init: RequestInit = {}, early: Promise<Response> | null = null): Promise<Response> {
+    const res = await (early ?? fetch(path, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${this.key}` } }));
     if (res.ok) return res;
     const problem = await res.json().catch(() => ({ title: res.statusText }));
     if (res.status === 401) this.onUnauthorized();
@@ -36,7 +39,8 @@ export class ApiClient {
   }
 
   async get<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
-    const res = await this.send(withQuery(path, params), signal ? { signal } : {});
+    const url = withQuery(path, params);
+    const res = await this.send(url, signal ? { signal } : {}, this.earlyRequests?.take(url, this.key) ?? null);
     return (await res.json()) as T;
   }
 

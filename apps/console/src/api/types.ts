@@ -176,6 +176,7 @@ export interface SavedSearch {
 }
 
 export interface PerHourStats {
+  range: { from: string; to: string; timeZone: string };
   items: { hour: string; channel: string; count: number }[];
 }
 export interface QueueTimeStats {

@@ -4,6 +4,7 @@ import { useSession } from '../context';
 import { navigate, useResource } from '../hooks';
 import { formatDateTime, formatDateTimeMs, formatDuration, orDash } from '../lib/format';
 import { first, hrefOf, type Query } from '../lib/router';
+import { flowPath } from '../lib/requests';
 import { Dialog, JsonView } from '../components/Dialog';
 import { ErrorNote, HttpPill, Loading, Pill, StatusBadge } from '../components/Status';
 import { StepIcon, stepLabel } from '../components/StepIcon';
@@ -142,7 +143,7 @@ function DetailsTab({ x, timeZone }: { x: FlowExecution; timeZone: string }) {
 /** Seed 000's flow interaction page: header, Raw Details, Steps and Details tabs. */
 export function FlowDetail({ id, query }: { id: string; query: Query }) {
   const { api, me } = useSession();
-  const x = useResource((signal) => api.get<FlowExecution>(`/v1/flow-executions/${encodeURIComponent(id)}`, {}, signal), id);
+  const x = useResource((signal) => api.get<FlowExecution>(flowPath(id), {}, signal), id);
   const tab = first(query, 'tab') === 'details' ? 'details' : 'steps';
   const debug = first(query, 'debug') === '1';
   const [raw, setRaw] = useState(false);

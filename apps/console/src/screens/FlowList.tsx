@@ -5,6 +5,7 @@ import { navigate, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_FLOW_FILTERS, DURATION_OPS, flowApiParams, flowFiltersFromQuery, filtersToQuery, nextSort, type FlowFilters, type FlowSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
+import { flowListPath, flowPath } from '../lib/requests';
 import { DateRangeField } from '../components/DateRangeField';
 import { Dialog, JsonView } from '../components/Dialog';
 import { ExportMenu } from '../components/ExportMenu';
@@ -37,9 +38,8 @@ export function FlowList({ query }: { query: Query }) {
   // The form follows navigation (back/forward, saved searches, sort clicks); keyed on the value, not the object.
   useEffect(() => setDraft(applied), [appliedKey]);
   const pager = usePager(appliedKey);
-  const params = flowApiParams(applied);
   const list = useResource(
-    async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<FlowListItem>>('/v1/flow-executions', { ...params, limit: applied.limit, cursor: pager.cursor }, signal)) }),
+    async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<FlowListItem>>(flowListPath(applied, pager.cursor), {}, signal)) }),
     `${appliedKey}|${pager.cursor ?? ''}`,
   );
   useDataShownMark(list.data !== null);
@@ -59,7 +59,7 @@ export function FlowList({ query }: { query: Query }) {
   const set = <K extends keyof FlowFilters>(k: K, v: FlowFilters[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
   async function showRaw(id: string) {
-    const x = await api.get<FlowExecution>(`/v1/flow-executions/${encodeURIComponent(id)}`);
+    const x = await api.get<FlowExecution>(flowPath(id));
     setRaw({ id, value: x.raw });
   }
 
@@ -113,7 +113,7 @@ export function FlowList({ query }: { query: Query }) {
       <section className="results" aria-label="Flow interactions">
         <div className="toolbar">
           <SavedSearches list="flow-executions" current={filtersToQuery(applied, DEFAULT_FLOW_FILTERS)} onApply={(q) => navigate({ name: 'flows', query: q })} />
-          <ExportMenu path="/v1/flow-executions/export" params={params} fallbackName="flow-interactions" />
+          <ExportMenu path="/v1/flow-executions/export" params={flowApiParams(applied)} fallbackName="flow-interactions" />
         </div>
         {list.error ? <ErrorNote error={list.error} /> : null}
         {list.data ? (

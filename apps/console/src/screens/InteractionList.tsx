@@ -5,6 +5,7 @@ import { navigate, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_INTERACTION_FILTERS, filtersToQuery, interactionApiParams, interactionFiltersFromQuery, nextSort, type InteractionFilters, type InteractionSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
+import { interactionListPath } from '../lib/requests';
 import { DateRangeField } from '../components/DateRangeField';
 import { ExportMenu } from '../components/ExportMenu';
 import { Pager, usePager } from '../components/Pager';
@@ -25,9 +26,8 @@ export function InteractionList({ query }: { query: Query }) {
   // The form follows navigation (back/forward, saved searches, sort clicks); keyed on the value, not the object.
   useEffect(() => setDraft(applied), [appliedKey]);
   const pager = usePager(appliedKey);
-  const params = interactionApiParams(applied);
   const list = useResource(
-    async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<InteractionListItem>>('/v1/interactions', { ...params, limit: applied.limit, cursor: pager.cursor }, signal)) }),
+    async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<InteractionListItem>>(interactionListPath(applied, pager.cursor), {}, signal)) }),
     `${appliedKey}|${pager.cursor ?? ''}`,
   );
   useDataShownMark(list.data !== null);
@@ -85,7 +85,7 @@ export function InteractionList({ query }: { query: Query }) {
       <section aria-label="CC interactions">
         <div className="toolbar">
           <SavedSearches list="interactions" current={filtersToQuery(applied, DEFAULT_INTERACTION_FILTERS)} onApply={(q) => navigate({ name: 'interactions', query: q })} />
-          <ExportMenu path="/v1/interactions/export" params={params} fallbackName="cc-interactions" />
+          <ExportMenu path="/v1/interactions/export" params={interactionApiParams(applied)} fallbackName="cc-interactions" />
         </div>
         {list.error ? <ErrorNote error={list.error} /> : null}
         <div className="table-wrap">

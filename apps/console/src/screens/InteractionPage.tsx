@@ -4,6 +4,7 @@ import { useSession } from '../context';
 import { useResource } from '../hooks';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf } from '../lib/router';
+import { interactionPath } from '../lib/requests';
 import { timelineOf } from '../lib/timeline';
 import { TimelineChart } from '../charts/TimelineChart';
 import { Dialog, JsonView } from '../components/Dialog';
@@ -15,7 +16,7 @@ import { HistoryDialog, type HistoryTarget } from './HistoryDialog';
 /** One CC interaction (seed 004's record): summary, timeline of its segments, legs, flows. */
 export function InteractionPage({ id }: { id: string }) {
   const { api, me } = useSession();
-  const d = useResource((signal) => api.get<InteractionDetail>(`/v1/interactions/${encodeURIComponent(id)}`, {}, signal), id);
+  const d = useResource((signal) => api.get<InteractionDetail>(interactionPath(id), {}, signal), id);
   const [raw, setRaw] = useState(false);
   const [history, setHistory] = useState<HistoryTarget | null>(null);
   const timeline = useMemo(() => (d.data ? timelineOf(d.data, Date.now()) : null), [d.data]);

@@ -4,6 +4,7 @@ import { useSession } from '../context';
 import { useInterval, useResource, useDataShownMark } from '../hooks';
 import { formatClock, formatDateTime, orDash } from '../lib/format';
 import { hrefOf } from '../lib/router';
+import { SESSIONS_PATH } from '../lib/requests';
 import { ErrorNote, Loading } from '../components/Status';
 import { PlainHead } from '../components/SortHeader';
 
@@ -15,7 +16,7 @@ const REFRESH_MS = 15_000;
  */
 export function WorkflowSessions() {
   const { api, me } = useSession();
-  const list = useResource(async (signal) => ({ at: Date.now(), items: (await api.get<{ items: WorkflowSession[] }>('/v1/workflow-sessions', {}, signal)).items }), 'sessions');
+  const list = useResource(async (signal) => ({ at: Date.now(), items: (await api.get<{ items: WorkflowSession[] }>(SESSIONS_PATH, {}, signal)).items }), 'sessions');
   useDataShownMark(list.data !== null);
   const [now, setNow] = useState(Date.now());
   useInterval(() => setNow(Date.now()), 1000);
