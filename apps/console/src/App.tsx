@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiClient } from './api/client';
 import { early } from './api/early';
 import type { Me } from './api/types';
@@ -8,16 +8,25 @@ import { useRoute } from './hooks';
 import type { Route } from './lib/router';
 import { ME_PATH } from './lib/requests';
 import { Login } from './screens/Login';
-import { loadScreen } from './screens/load';
-import { Loading } from './components/Status';
+import { loadedScreen, loadScreenModule, screenOf, type ScreenModule, type ScreenName } from './screens/load';
+import { ErrorNote, Loading } from './components/Status';
 
-// One chunk per screen (screens/load.ts); src/main.tsx has already started the current one.
-const Overview = lazy(() => loadScreen.overview().then((m) => ({ default: m.Overview })));
-const FlowList = lazy(() => loadScreen.flows().then((m) => ({ default: m.FlowList })));
-const FlowDetail = lazy(() => loadScreen.flow().then((m) => ({ default: m.FlowDetail })));
-const InteractionList = lazy(() => loadScreen.interactions().then((m) => ({ default: m.InteractionList })));
-const InteractionPage = lazy(() => loadScreen.interaction().then((m) => ({ default: m.InteractionPage })));
-const WorkflowSessions = lazy(() => loadScreen.sessions().then((m) => ({ default: m.WorkflowSessions })));
+/** The screen's module (its own chunk): at once when src/main.tsx or an earlier visit loaded it. */
+function useScreenModule(name: ScreenName | null): { module: unknown; error: Error | null } {
+  const [state, setState] = useState<{ module: unknown; error: Error | null }>(() => ({ module: name ? (loadedScreen(name) ?? null) : null, error: null }));
+  useEffect(() => {
+    if (!name || state.module) return;
+    let live = true;
+    loadScreenModule(name).then(
+      (module) => live && setState({ module, error: null }),
+      (error: unknown) => live && setState({ module: null, error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [name, state.module]);
+  return state;
+}
 
 const NAV: { name: Route['name']; href: string; label: string }[] = [
   { name: 'overview', href: '#/', label: 'Overview' },
@@ -28,28 +37,48 @@ const NAV: { name: Route['name']; href: string; label: string }[] = [
 const SECTION: Partial<Record<Route['name'], Route['name']>> = { flow: 'flows', interaction: 'interactions' };
 
 function Screen({ route }: { route: Route }) {
+  const { module, error } = useScreenModule(screenOf(route.name));
+  if (route.name === 'not-found')
+    return (
+      <main id="main" className="page">
+        <h1>Not found</h1>
+        <p>
+          <a href="#/">Back to the overview</a>
+        </p>
+      </main>
+    );
+  if (!module)
+    return (
+      <main id="main" className="page" tabIndex={-1}>
+        {error ? <ErrorNote error={error} /> : <Loading what="the screen" />}
+      </main>
+    );
+  const m = <N extends ScreenName>() => module as ScreenModule<N>;
   switch (route.name) {
-    case 'overview':
+    case 'overview': {
+      const { Overview } = m<'overview'>();
       return <Overview query={route.query} />;
-    case 'flows':
+    }
+    case 'flows': {
+      const { FlowList } = m<'flows'>();
       return <FlowList query={route.query} />;
-    case 'flow':
+    }
+    case 'flow': {
+      const { FlowDetail } = m<'flow'>();
       return <FlowDetail id={route.id} query={route.query} />;
-    case 'interactions':
+    }
+    case 'interactions': {
+      const { InteractionList } = m<'interactions'>();
       return <InteractionList query={route.query} />;
-    case 'interaction':
+    }
+    case 'interaction': {
+      const { InteractionPage } = m<'interaction'>();
       return <InteractionPage id={route.id} />;
-    case 'sessions':
+    }
+    case 'sessions': {
+      const { WorkflowSessions } = m<'sessions'>();
       return <WorkflowSessions />;
-    case 'not-found':
-      return (
-        <main id="main" className="page">
-          <h1>Not found</h1>
-          <p>
-            <a href="#/">Back to the overview</a>
-          </p>
-        </main>
-      );
+    }
   }
 }
 
@@ -132,15 +161,7 @@ export function App() {
           Sign out
         </button>
       </header>
-      <Suspense
-        fallback={
-          <main id="main" className="page" tabIndex={-1}>
-            <Loading what="the screen" />
-          </main>
-        }
-      >
-        <Screen route={route} key={route.name === 'flow' || route.name === 'interaction' ? `${route.name}/${route.id}` : route.name} />
-      </Suspense>
+      <Screen route={route} key={route.name === 'flow' || route.name === 'interaction' ? `${route.name}/${route.id}` : route.name} />
     </SessionContext.Provider>
   );
 }

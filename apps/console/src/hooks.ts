@@ -28,12 +28,21 @@ export interface Resource<T> {
  * layout effect, before the browser paints the empty screen rather than after: on a slow
  * machine a paint costs a few hundred milliseconds, and the request can run meanwhile.
  */
-export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Resource<T> {
-  const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({ data: null, error: null, loading: true });
+export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: string, arrived?: () => T | null): Resource<T> {
+  // `arrived`: data already in (an answer asked before React started), drawn in the first render.
+  const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>(() => {
+    const data = arrived?.() ?? null;
+    return { data, error: null, loading: data === null };
+  });
+  const skipFirst = useRef(state.data !== null);
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
   useLayoutEffect(() => {
+    if (skipFirst.current) {
+      skipFirst.current = false;
+      return;
+    }
     const ctrl = new AbortController();
     setState((s) => ({ ...s, loading: true, error: null }));
     loadRef

@@ -8,11 +8,11 @@ import './styles.css';
 /**
  * The entry is small on purpose: before React is even fetched, it asks the API for what the
  * screen being opened shows first (and for the caller's profile when the tab has none yet), and
- * starts loading that screen's chunk beside React's. The requests run while the browser
+ * loads that screen's chunk beside React's. The requests run while the browser
  * compiles React; the screen then takes their answers (api/early.ts).
  */
 const route = parseHash(window.location.hash);
 const key = loadKey();
 if (key) early.start(key, [...(loadMe() ? [] : [ME_PATH]), ...firstRequests(route)]);
-preloadScreen(route.name);
-void import('./start').then((m) => m.start(document.getElementById('root')!));
+// React starts once its chunk and the screen's are both in: the first render draws the screen.
+void Promise.all([import('./start'), preloadScreen(route.name)]).then(([m]) => m.start(document.getElementById('root')!));

@@ -44,6 +44,12 @@ export class ApiClient {
     return (await res.json()) as T;
   }
 
+  /** An early answer to `path` that has already arrived (api/early.ts), for a screen's first render; null otherwise. */
+  arrived<T>(path: string): T | null {
+    const data = this.earlyRequests?.peek(path, this.key);
+    return data === undefined ? null : (data as T);
+  }
+
   async post<T>(path: string, body: unknown): Promise<T> {
     const res = await this.send(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     return (await res.json()) as T;

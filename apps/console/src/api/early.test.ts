@@ -39,3 +39,21 @@ test('a failed early request is no unhandled rejection', async () => {
   early.start('k', ['/v1/me']);
   await expect(early.take('/v1/me', 'k')).rejects.toThrow('offline');
 });
+
+test('an answer that has arrived can be drawn at once, and only once', async () => {
+  const { early } = setup();
+  early.start('k', ['/v1/workflow-sessions']);
+  expect(early.peek('/v1/workflow-sessions', 'other')).toBeUndefined();
+  await new Promise((r) => setTimeout(r, 0));
+  expect(early.peek('/v1/workflow-sessions', 'k')).toEqual({ path: '/v1/workflow-sessions' });
+  expect(early.peek('/v1/workflow-sessions', 'k')).toBeUndefined();
+  expect(early.take('/v1/workflow-sessions', 'k')).toBeNull();
+});
+
+test('an error answer is never drawn from early data: the screen asks and handles it', async () => {
+  const early = new EarlyRequests(async () => new Response('{"title":"Unauthorized"}', { status: 401 }), () => 0);
+  early.start('k', ['/v1/me']);
+  await new Promise((r) => setTimeout(r, 0));
+  expect(early.peek('/v1/me', 'k')).toBeUndefined();
+  expect((await early.take('/v1/me', 'k'))!.status).toBe(401);
+});

@@ -11,6 +11,8 @@ export interface Early {
   key: string;
   at: number;
   response: Promise<Response>;
+  /** The parsed body once a 2xx answer is in: a screen can draw it in its very first render. */
+  data?: unknown;
 }
 
 export class EarlyRequests {
@@ -24,10 +26,22 @@ export class EarlyRequests {
   start(key: string, paths: readonly string[]): void {
     for (const path of paths) {
       const response = this.fetchFn(path, { headers: { authorization: `Bearer ${key}` } });
+      const e: Early = { key, at: this.now(), response };
       // Nobody may take it (the key was revoked, the screen changed): never an unhandled rejection.
-      response.catch(() => undefined);
-      this.pending.set(path, { key, at: this.now(), response });
+      response.then(async (r) => (r.ok ? (e.data = await r.clone().json()) : undefined)).catch(() => undefined);
+      this.pending.set(path, e);
     }
+  }
+
+  /**
+   * The parsed early answer to `path` (same key, fresh) if it has already arrived, and then it
+   * is used up; undefined otherwise (the screen then asks through `take`).
+   */
+  peek(path: string, key: string): unknown {
+    const e = this.pending.get(path);
+    if (!e || e.data === undefined || e.key !== key || this.now() - e.at > MAX_AGE_MS) return undefined;
+    this.pending.delete(path);
+    return e.data;
   }
 
   /** The early answer to `path`, asked with this same key, if there is a fresh one, and only once; null otherwise. */

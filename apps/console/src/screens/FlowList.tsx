@@ -41,6 +41,10 @@ export function FlowList({ query }: { query: Query }) {
   const list = useResource(
     async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<FlowListItem>>(flowListPath(applied, pager.cursor), {}, signal)) }),
     `${appliedKey}|${pager.cursor ?? ''}`,
+    () => {
+      const page = api.arrived<PageOf<FlowListItem>>(flowListPath(applied, null));
+      return page ? { pageIndex: 0, ...page } : null;
+    },
   );
   useDataShownMark(list.data !== null);
   const listReady = list.data !== null || list.error !== null;

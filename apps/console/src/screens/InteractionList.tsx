@@ -29,6 +29,10 @@ export function InteractionList({ query }: { query: Query }) {
   const list = useResource(
     async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<InteractionListItem>>(interactionListPath(applied, pager.cursor), {}, signal)) }),
     `${appliedKey}|${pager.cursor ?? ''}`,
+    () => {
+      const page = api.arrived<PageOf<InteractionListItem>>(interactionListPath(applied, null));
+      return page ? { pageIndex: 0, ...page } : null;
+    },
   );
   useDataShownMark(list.data !== null);
   // Queue options come from the API's scoped lookup: a supervisor sees only their own queues.

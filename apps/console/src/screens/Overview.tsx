@@ -40,7 +40,7 @@ function CardBody<T>({ r, what, children }: { r: Resource<T>; what: string; chil
 export function Overview({ query }: { query: Query }) {
   const { api, me } = useSession();
   const range = overviewRange(query);
-  const useStat = <T,>(stat: Stat) => useResource((signal) => api.get<T>(statPath(stat, range), {}, signal), `${stat}|${range}`);
+  const useStat = <T,>(stat: Stat) => useResource((signal) => api.get<T>(statPath(stat, range), {}, signal), `${stat}|${range}`, () => api.arrived<T>(statPath(stat, range)));
   const perHour = useStat<PerHourStats>('interactions-per-hour');
   const queueTime = useStat<QueueTimeStats>('queue-time');
   const abandon = useStat<AbandonStats>('abandon-rate');
