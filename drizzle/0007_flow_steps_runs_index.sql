@@ -1,0 +1,1 @@
+CREATE INDEX "flow_steps_runs_idx" ON "flow_steps" USING btree ("tenant","name","type","execution_id");
