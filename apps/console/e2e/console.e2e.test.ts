@@ -318,6 +318,8 @@ test('workflow sessions: active executions with a live time-in-workflow counter'
   await page.getByRole('heading', { name: 'Workflow Sessions' }).waitFor();
   const counters = page.getByTestId('time-in-workflow');
   await settles(() => counters.count(), LIVE);
+  // Paged like the other lists (50 a page by default).
+  await settles(() => pagerText(page), `1–${LIVE} of ${LIVE}`);
   const seconds = (t: string) => t.split(':').reduce((s, part) => s * 60 + Number(part), 0);
   const before = seconds(await counters.first().innerText());
   expect(before).toBeGreaterThanOrEqual(90);

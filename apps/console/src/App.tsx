@@ -77,7 +77,7 @@ function Screen({ route }: { route: Route }) {
     }
     case 'sessions': {
       const { WorkflowSessions } = m<'sessions'>();
-      return <WorkflowSessions />;
+      return <WorkflowSessions query={route.query} />;
     }
   }
 }

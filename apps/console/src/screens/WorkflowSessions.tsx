@@ -1,21 +1,28 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { WorkflowSession } from '../api/types';
 import { useSession } from '../context';
-import { useInterval, useResource, useDataShownMark } from '../hooks';
+import { navigate, useInterval, useResource, useDataShownMark } from '../hooks';
 import { formatClock, formatDateTime, orDash } from '../lib/format';
-import { hrefOf } from '../lib/router';
+import { hrefOf, type Query } from '../lib/router';
+import { pageLimit, pageOf } from '../lib/paging';
 import { SESSIONS_PATH } from '../lib/requests';
 import { ErrorNote, Loading } from '../components/Status';
 import { PlainHead } from '../components/SortHeader';
+import { Pager } from '../components/Pager';
 
 const REFRESH_MS = 15_000;
 
 /**
  * Seed 003: executions still running. The API measures time in workflow when it answers; the
- * counter adds the time since that answer every second, and the list reloads every 15 s.
+ * counter adds the time since that answer every second, and the list reloads every 15 s. The
+ * API sends every active execution at once (286 on the demo day); they are shown 50 a page,
+ * as the other lists, so a page and each tick of the counters draw 50 rows, not all of them.
  */
-export function WorkflowSessions() {
+export function WorkflowSessions({ query }: { query: Query }) {
   const { api, me } = useSession();
+  const limit = pageLimit(query);
+  const [wanted, setWanted] = useState(0);
+  useEffect(() => setWanted(0), [limit]);
   const list = useResource(
     async (signal) => ({ at: Date.now(), items: (await api.get<{ items: WorkflowSession[] }>(SESSIONS_PATH, {}, signal)).items }),
     'sessions',
@@ -29,6 +36,7 @@ export function WorkflowSessions() {
   const [now, setNow] = useState(Date.now());
   useInterval(() => setNow(Date.now()), 1000);
   useInterval(() => list.reload(), REFRESH_MS);
+  const shown = pageOf(list.data?.items ?? [], wanted, limit);
   return (
     <main id="main" className="page" tabIndex={-1}>
       <h1>Workflow Sessions</h1>
@@ -48,7 +56,7 @@ export function WorkflowSessions() {
           <table className="grid">
             <PlainHead columns={['Session ID', 'Workflow', 'Version ID', 'Started at', 'Current workflow item', 'Communication type', 'Phone number', 'Category', 'Time in workflow']} />
             <tbody>
-              {list.data.items.map((s) => (
+              {shown.rows.map((s) => (
                 <tr key={s.sessionId}>
                   <td>
                     <a className="mono" href={hrefOf({ name: 'flow', id: s.sessionId, query: {} })}>
@@ -74,6 +82,18 @@ export function WorkflowSessions() {
           </table>
         </div>
       )}
+      {list.data && list.data.items.length > 0 ? (
+        <Pager
+          page={shown.page}
+          limit={limit}
+          shown={shown.rows.length}
+          total={list.data.items.length}
+          nextCursor={shown.hasNext ? String(shown.page + 1) : null}
+          onNext={() => setWanted(shown.page + 1)}
+          onPrev={() => setWanted(Math.max(0, shown.page - 1))}
+          onLimit={(n) => navigate({ name: 'sessions', query: n === 50 ? {} : { limit: [String(n)] } })}
+        />
+      ) : null}
     </main>
   );
 }
