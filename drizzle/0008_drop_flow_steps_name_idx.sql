@@ -1,0 +1,1 @@
+DROP INDEX "flow_steps_name_idx";
