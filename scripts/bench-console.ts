@@ -14,7 +14,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { parseArgs } from 'node:util';
-import { createApiKey, migrate, type Sql } from '@cxfold/db';
+import { createApiKey, migrate, PROJECTION_TABLES, vacuumAnalyzeProjections, type Sql } from '@cxfold/db';
 import { generateSyntheticDay } from '@cxfold/demo';
 import { createTestEnv, eventually, sendSigned, startPipeline, storeAndFold } from '@cxfold/testkit';
 import os from 'node:os';
@@ -26,20 +26,17 @@ import { launch } from '../apps/console/e2e/browser';
 const ROOT = path.resolve(__dirname, '..');
 
 const SCREENS = [
-    // Every card drawn (each card is busy until its own data arrives).
+  // Every card drawn (each card is busy until its own data arrives).
   { name: 'overview', hash: '#/?range=last7days', ready: '.cards:not(:has(.card[aria-busy="true"])) [data-testid="abandon-rate"]' },
   { name: 'flow-interactions', hash: '#/flows?range=last7days', ready: 'table.grid tbody tr' },
   { name: 'cc-interactions', hash: '#/interactions?range=last7days', ready: 'table.grid tbody tr' },
   { name: 'workflow-sessions', hash: '#/sessions', ready: 'table.grid tbody tr, p.empty' },
 ];
 
-/** The tables the worker folds into, which the console reads. */
-const PROJECTION_TABLES = ['interactions', 'segments', 'flow_executions', 'flow_steps'] as const;
-
 /**
  * VACUUM ANALYZE of the projection tables, as autovacuum would do in production (it is off on this
- * machine: /etc/postgresql/15/main/conf.d/90-ci.conf): planner statistics, and the visibility map
- * that index-only scans need. A kept day that has both already (copied with it) is left alone.
+ * machine: /etc/postgresql/15/main/conf.d/90-ci.conf). A kept day that has statistics and a
+ * visibility map already (copied with it) is left alone.
  */
 async function vacuumProjections(sql: Sql, onlyIfNeeded: boolean): Promise<void> {
   if (onlyIfNeeded) {
@@ -52,9 +49,7 @@ async function vacuumProjections(sql: Sql, onlyIfNeeded: boolean): Promise<void>
       return;
     }
   }
-  const t0 = Date.now();
-  await sql.unsafe(`vacuum analyze ${PROJECTION_TABLES.join(', ')}`);
-  process.stderr.write(`vacuum analyze of the projection tables in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(`vacuum analyze of the projection tables in ${(await vacuumAnalyzeProjections(sql)).toFixed(1)} s\n`);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

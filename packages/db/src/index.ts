@@ -8,5 +8,6 @@ export * from './sweeper-queries';
 export * from './api-keys-repo';
 export * from './dead-letters-repo';
 export * from './retention';
+export * from './maintenance';
 export * from './rebuild-runs';
 export { bulkInsert, deleteOtherChildren, pgArrayLiteral, type BulkRow, type Cell, type BulkInsertOptions } from './bulk-write';
