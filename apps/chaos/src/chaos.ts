@@ -24,10 +24,10 @@ export interface ChaosOptions {
   settleTimeoutMs?: number;
   /**
    * Restart Redis only after the last worker kill. A killed worker leaves the jobs it held
-   * 'active' in Redis; the sweeper leaves active jobs alone, so their events wait for BullMQ's
-   * stalled-job check (30–90 s). A Redis restart afterwards drops those jobs and the sweeper
-   * re-enqueues them within SWEEP_GRACE_MS: the run then settles in seconds (the test suite's
-   * short form uses this to stay well under a minute).
+   * 'active' in Redis until BullMQ's stalled-job check moves them back; a Redis restart
+   * afterwards drops those jobs and the sweeper queues their events again SWEEP_GRACE_MS after
+   * they arrived: the run then settles in seconds (the test suite's short form uses this to
+   * stay well under a minute).
    */
   redisLast?: boolean;
   /** LOG_LEVEL of the receiver and the worker (default warn); their logs go to files. */

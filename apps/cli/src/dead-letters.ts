@@ -1,6 +1,6 @@
 import { workerEnv, loadEnv, type BaseEnv } from '@cxfold/config';
 import { getDeadLetter, listDeadLetters, markReplayed, purgeDeadLetters, purgeDeadLettersById, type Db, type DeadLetterFilter, type DeadLetterRow } from '@cxfold/db';
-import { createRedis, foldJobId, FoldQueue, type FoldJob } from '@cxfold/queue';
+import { createRedis, FoldQueue, type FoldEvent } from '@cxfold/queue';
 import { parse, checkSlug, UsageError } from './args';
 
 const HELP = `usage:
@@ -138,27 +138,25 @@ async function replay(db: Db, argv: string[], env: Pick<BaseEnv, 'REDIS_URL' | '
   // Reach Redis before touching Postgres: with Redis down nothing is changed.
   const redis = await connectRedis(env.REDIS_URL);
   const queue = new FoldQueue(redis, env.QUEUE_PREFIX, { attempts: policy.JOB_ATTEMPTS, backoffMs: policy.JOB_BACKOFF_MS });
-  // The event's original job id (<tenant>~<eventId>) may still exist in BullMQ (completed,
-  // or failed), and BullMQ ignores an add with an existing id: replays get ids of their own.
-  const suffix = `~r${Date.now()}`;
+  // One named job per chunk: a replay's jobs never collide with another replay's.
+  const replayId = `replay~${Date.now()}`;
   const replayed: number[] = [];
   try {
     for (let i = 0; i < candidates.length; i += REPLAY_CHUNK) {
       const chunk = candidates.slice(i, i + REPLAY_CHUNK);
-      await forgetFailedJobs(queue, chunk);
       const targets = await markReplayed(db, chunk.map((c) => c.id));
-      const jobs = targets.map(
-        (t): FoldJob => ({ rawEventId: t.rawEventId, tenant: t.tenant, kind: t.kind, subjectId: t.subjectId, eventId: t.eventId, requestId: t.requestId, receivedAtMs: t.receivedAt.getTime() }),
+      const events = targets.map(
+        (t): FoldEvent => ({ rawEventId: t.rawEventId, tenant: t.tenant, kind: t.kind, subjectId: t.subjectId, eventId: t.eventId, requestId: t.requestId, receivedAtMs: t.receivedAt.getTime() }),
       );
       try {
-        await queue.addMany(jobs, suffix);
+        if (events.length > 0) await queue.addEvents(events, `${replayId}~${i}`);
       } catch (err) {
         // The transaction above has committed: these raw events are no longer dead-lettered
         // and still unfolded, so the worker's sweeper enqueues them once SWEEP_GRACE_MS has
         // passed since they were received (long ago, for a dead letter). Nothing is lost.
         process.stderr.write(
           `cxfold: enqueueing failed (${err instanceof Error ? err.message : String(err)}) after ${replayed.length} replayed; ` +
-            `${jobs.length} more are flagged replayed and will be folded by the worker's sweeper\n`,
+            `${events.length} more are flagged replayed and will be folded by the worker's sweeper\n`,
         );
         return 1;
       }
@@ -175,20 +173,6 @@ async function replay(db: Db, argv: string[], env: Pick<BaseEnv, 'REDIS_URL' | '
       `replayed ${replayed.length} dead letter(s)${skipped ? `; skipped ${skipped} (replayed meanwhile, or raw event gone or folded)` : ''}\n`,
     );
   return 0;
-}
-
-/**
- * The worker's sweeper looks up an unfolded event's job by its original id and, when that job
- * is `failed`, dead-letters the event again: it would undo the replay before the replay job
- * runs. Those failed jobs are history only (the dead letter holds the error), so drop them.
- */
-async function forgetFailedJobs(queue: FoldQueue, rows: DeadLetterRow[]): Promise<void> {
-  await Promise.all(
-    rows.map(async (r) => {
-      const job = await queue.queue.getJob(foldJobId(r.tenant, r.eventId));
-      if (job && (await job.getState()) === 'failed') await job.remove().catch(() => undefined);
-    }),
-  );
 }
 
 async function purge(db: Db, argv: string[]): Promise<number> {

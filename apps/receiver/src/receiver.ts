@@ -58,7 +58,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const engine = new IngestEngine({
     tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
     writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX, maxInFlight: env.GROUP_COMMIT_IN_FLIGHT }),
-    enqueue: (jobs) => enqueuer.add(jobs),
+    enqueue: (events) => enqueuer.add(events),
     logger,
     signatureToleranceS: env.SIGNATURE_TOLERANCE_S,
     storeTimeoutMs: env.STORE_TIMEOUT_MS,

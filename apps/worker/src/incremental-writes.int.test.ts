@@ -108,7 +108,7 @@ it("a job whose raw event an earlier fold already took in completes without relo
   expect((await env.db.sql`select step_count from flow_executions where tenant = ${tenant} and id = ${xid}`)[0]!.step_count).toBe(2);
   // Tamper with the record: a job that refolded it would put step_count back to 2.
   await env.db.sql`update flow_executions set step_count = 99 where tenant = ${tenant} and id = ${xid}`;
-  expect(await Promise.all([batcher.submit(job('b-1'), 1), batcher.submit(job('b-2'), 1)])).toEqual([{ kind: 'folded' }, { kind: 'folded' }]);
+  expect(await Promise.all([batcher.submit(job('b-1'), 1), batcher.submit(job('b-2'), 1)])).toEqual([{ kind: 'folded', earlier: true }, { kind: 'folded', earlier: true }]);
   expect((await env.db.sql`select step_count from flow_executions where tenant = ${tenant} and id = ${xid}`)[0]!.step_count).toBe(99);
   await batcher.drained();
 });

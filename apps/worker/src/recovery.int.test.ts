@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createTestEnv, startPipeline, pipelineSettings, sendSigned, eventually, one, pgProxy, proxiedDatabase, startPrivateRedis, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
 import { startWorker } from './worker';
-import { QUEUES, foldJobId } from '@cxfold/queue';
+import { QUEUES } from '@cxfold/queue';
 
 describe('dead letters', () => {
   let env: TestEnv;
@@ -25,7 +25,8 @@ describe('dead letters', () => {
       values (${p.tenant.tenant}, 'evt-poison', 'task', 'QUEUED', 'task-poison', now(), ${JSON.stringify({ taskId: 'task-poison', timestamp: at(1), ewt: 'soon' })}::jsonb)
       returning id`;
     const queue = new Queue(QUEUES.fold, { connection: env.redis, prefix: env.queuePrefix });
-    await queue.add('fold', { rawEventId: Number(poison!.id), tenant: p.tenant.tenant, kind: 'task', subjectId: 'task-poison', eventId: 'evt-poison' }, { jobId: foldJobId(p.tenant.tenant, 'evt-poison'), attempts: 3 });
+    // A job of the older one-event shape, as a previous version queued it: still folded.
+    await queue.add('fold', { rawEventId: Number(poison!.id), tenant: p.tenant.tenant, kind: 'task', subjectId: 'task-poison', eventId: 'evt-poison' }, { jobId: `${p.tenant.tenant}~evt-poison`, attempts: 3 });
     const [dl] = await eventually(async () => {
       const rows = await env.db.sql`select * from dead_letters where event_id = 'evt-poison'`;
       return rows.length ? rows : null;

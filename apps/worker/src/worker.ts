@@ -4,7 +4,7 @@ import type { Logger } from '@cxfold/log';
 import { createDbClient } from '@cxfold/db';
 import { createRedis, FoldQueue, enforceRedisPolicy } from '@cxfold/queue';
 import { createFoldWorker, Sweeper, type FoldWorker, type BatchStats, type JobOutcome } from '@cxfold/projector';
-import type { FoldJob } from '@cxfold/queue';
+import type { FoldEvent } from '@cxfold/queue';
 import { createMetrics, createOpsApp, standardReadiness, type Metrics } from '@cxfold/observability';
 import { withDeadline } from '@cxfold/runtime';
 
@@ -44,7 +44,7 @@ type Settings = Pick<
 
 export interface WorkerHooks {
   onBatch?: (stats: BatchStats) => void;
-  onFolded?: (job: FoldJob, outcome: JobOutcome) => void;
+  onFolded?: (event: FoldEvent, outcome: JobOutcome) => void;
   onReenqueued?: (count: number) => void;
 }
 
@@ -91,10 +91,11 @@ export async function startWorker(env: Settings, logger: Logger, hooks: WorkerHo
       metrics.recordBatch(stats.size, stats.ms);
       hooks.onBatch?.(stats);
     },
-    onFolded: (job, outcome) => {
-      if (outcome.kind === 'folded') metrics.recordFolded(job.receivedAtMs ?? undefined);
+    onFolded: (event, outcome) => {
+      // An event folded earlier (a retried job, a sweep) was counted when it was folded.
+      if (outcome.kind === 'folded' && !outcome.earlier) metrics.recordFolded(event.receivedAtMs ?? undefined);
       else if (outcome.kind === 'poisoned') metrics.recordDeadLetters('fold');
-      hooks.onFolded?.(job, outcome);
+      hooks.onFolded?.(event, outcome);
     },
   });
   const sweeper = new Sweeper({
@@ -108,7 +109,6 @@ export async function startWorker(env: Settings, logger: Logger, hooks: WorkerHo
       metrics.recordReenqueued(count);
       hooks.onReenqueued?.(count);
     },
-    onDeadLettered: (count) => metrics.recordDeadLetters('sweeper', count),
   });
   sweeper.start();
   logger.info({ concurrency: env.FOLD_CONCURRENCY, fetchers: env.FOLD_FETCHERS, batchSize: env.FOLD_BATCH_SIZE, port }, 'worker started');

@@ -29,15 +29,15 @@ export const receiverFields = {
   GROUP_COMMIT_IN_FLIGHT: int(2, 1).describe('group-commit inserts in flight at once; requests arriving meanwhile join the next one'),
   STORE_TIMEOUT_MS: int(10_000, 100).describe('longest a request waits for Postgres before answering 503'),
   RATE_LIMIT_PER_SECOND: int(2_000).describe('requests per second per tenant unless the tenant sets its own; 0 = off'),
-  BACKLOG_SOFT_LIMIT: int(100_000, 1).describe('waiting fold jobs above which the receiver warns'),
-  BACKLOG_HARD_LIMIT: int(500_000, 1).describe('waiting fold jobs above which the receiver answers 503 + Retry-After'),
+  BACKLOG_SOFT_LIMIT: int(100_000, 1).describe('waiting fold jobs (one per receiver group commit) above which the receiver warns'),
+  BACKLOG_HARD_LIMIT: int(500_000, 1).describe('waiting fold jobs (one per receiver group commit) above which the receiver answers 503 + Retry-After'),
   BACKLOG_POLL_MS: int(1_000, 50).describe('how often the receiver reads the fold queue depth'),
 };
 
 export const workerFields = {
-  FOLD_BATCH_SIZE: int(250, 1).describe('jobs folded in one Postgres transaction'),
-  FOLD_BATCH_WAIT_MS: int(5, 0).describe('how long the worker gathers jobs before folding a batch'),
-  FOLD_CONCURRENCY: int(500, 1).describe('jobs a worker process holds at once, over all its fetchers (a batch gathers from them)'),
+  FOLD_BATCH_SIZE: int(250, 1).describe('events folded in one Postgres transaction'),
+  FOLD_BATCH_WAIT_MS: int(5, 0).describe('how long the worker gathers events before folding a batch'),
+  FOLD_CONCURRENCY: int(500, 1).describe('fold jobs (one per receiver group commit) a worker process holds at once, over all its fetchers (a batch gathers their events)'),
   FOLD_FETCHERS: int(2, 1).describe('BullMQ workers per process feeding one batcher: each fetches jobs one Redis round trip at a time'),
   FOLD_MAX_IN_FLIGHT: int(3, 1).describe('fold transactions a worker process runs at once'),
   JOB_ATTEMPTS: int(5, 1).describe('fold attempts before an event is dead-lettered'),

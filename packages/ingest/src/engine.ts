@@ -10,7 +10,7 @@ import {
   type TaskEventType,
 } from '@cxfold/contracts';
 import type { RawEventInput, RawEventWriter } from '@cxfold/db';
-import type { FoldJob } from '@cxfold/queue';
+import type { FoldEvent } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { withDeadline } from '@cxfold/runtime';
 import { verifyRequest, type AuthHeaders } from './auth';
@@ -62,8 +62,8 @@ export interface IngestObservation {
 export interface IngestDeps {
   tenants: TenantDirectory;
   writer: RawEventWriter;
-  /** Adds fold jobs to the queue; the receiver passes a CoalescingEnqueuer (one addBulk per event-loop turn). */
-  enqueue: (jobs: FoldJob[]) => Promise<void>;
+  /** Queues events for folding; the receiver passes a CoalescingEnqueuer (one fold job per event-loop turn). */
+  enqueue: (events: FoldEvent[]) => Promise<void>;
   logger: Logger;
   signatureToleranceS: number;
   /** Longest a sender waits for Postgres before getting 503 (a connection can hang rather than fail). */
@@ -157,14 +157,14 @@ export class IngestEngine {
       return { kind: 'unavailable', reason: 'storage unavailable', retryAfterS: RETRY_AFTER_S };
     }
 
-    const jobs: FoldJob[] = [];
+    const toFold: FoldEvent[] = [];
     outcomes.forEach((o, i) => {
       const e = items.events[i]!;
       if (o.rawEventId !== null) {
-        jobs.push({ rawEventId: o.rawEventId, tenant: e.tenant, kind: e.kind, subjectId: e.subjectId, eventId: e.eventId, requestId: req.requestId, receivedAtMs: nowMs });
+        toFold.push({ rawEventId: o.rawEventId, tenant: e.tenant, kind: e.kind, subjectId: e.subjectId, eventId: e.eventId, requestId: req.requestId, receivedAtMs: nowMs });
       }
     });
-    this.enqueue(jobs, req.requestId);
+    this.enqueue(toFold, req.requestId);
     const masked = items.events.reduce((n, e) => n + e.maskCount, 0);
     return {
       kind: 'accepted',
@@ -178,10 +178,10 @@ export class IngestEngine {
    * The event is durable once written; enqueueing is best effort. A lost job (Redis down or
    * flushed) is found by the sweeper, so the sender's 202 never waits on Redis.
    */
-  private enqueue(jobs: FoldJob[], requestId: string): void {
-    if (jobs.length === 0) return;
-    this.deps.enqueue(jobs).catch((err: unknown) => {
-      this.log.warn({ err, requestId, count: jobs.length }, 'enqueue failed; the sweeper will enqueue these events');
+  private enqueue(events: FoldEvent[], requestId: string): void {
+    if (events.length === 0) return;
+    this.deps.enqueue(events).catch((err: unknown) => {
+      this.log.warn({ err, requestId, count: events.length }, 'enqueue failed; the sweeper will enqueue these events');
     });
   }
 

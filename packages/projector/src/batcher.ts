@@ -1,19 +1,20 @@
 import type { Sql, SubjectKey, Tx } from '@cxfold/db';
 import { foldStateOf, subjectKeyString } from '@cxfold/db';
-import type { FoldJob } from '@cxfold/queue';
+import type { FoldEvent } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { foldSubjects, type FoldSubjectsResult } from './fold-subjects';
 import { isDatabaseUnavailable } from './db-errors';
 
-/** What became of one job's raw event. */
+/** What became of one raw event. */
 export type JobOutcome =
-  | { kind: 'folded' }
+  /** `earlier`: an earlier fold had already taken it in (a retried job, a sweep); nothing was done now. */
+  | { kind: 'folded'; earlier?: boolean }
   | { kind: 'poisoned'; reason: string }
   /** The raw event is gone or was dead-lettered earlier: nothing left to do. */
   | { kind: 'absent' };
 
 interface Waiting {
-  job: FoldJob;
+  event: FoldEvent;
   attempt: number;
   resolve(o: JobOutcome): void;
   reject(err: unknown): void;
@@ -33,7 +34,7 @@ export interface FoldBatcherOptions {
   onBatch?: (stats: BatchStats) => void;
 }
 
-/** One lane: its own queue of parked jobs and at most one fold transaction at a time. */
+/** One lane: its own queue of parked events and at most one fold transaction at a time. */
 interface Lane {
   waiting: Waiting[];
   timer: NodeJS.Timeout | null;
@@ -41,12 +42,12 @@ interface Lane {
 }
 
 /**
- * Open-source BullMQ has no batch API, so the worker runs with high concurrency and every
- * job parks here: jobs gathered for a few ms (or until the batch is full) are folded in one
- * transaction. If that transaction fails, each record is retried alone so one bad record
- * cannot hold back the rest of the batch.
+ * Every event of every job the worker holds parks here: events gathered for a few ms (or until
+ * the batch is full) are folded in one transaction, whichever jobs they came in. If that
+ * transaction fails, each record is retried alone so one bad record cannot hold back the rest
+ * of the batch.
  *
- * Jobs are split into lanes by record (a hash of the subject key), and a lane runs one
+ * Events are split into lanes by record (a hash of the subject key), and a lane runs one
  * transaction at a time. Two batches in flight therefore never hold the same record: before
  * lanes, consecutive batches shared records and each waited on the other's advisory locks,
  * which the drain benchmark showed as most of a batch's time. A record's events that arrive
@@ -64,10 +65,10 @@ export class FoldBatcher {
     this.lanes = Array.from({ length: Math.max(1, opts.maxInFlight ?? 2) }, () => ({ waiting: [], timer: null, busy: false }));
   }
 
-  submit(job: FoldJob, attempt: number): Promise<JobOutcome> {
-    const lane = this.lanes[laneOf(job, this.lanes.length)]!;
+  submit(event: FoldEvent, attempt: number): Promise<JobOutcome> {
+    const lane = this.lanes[laneOf(event, this.lanes.length)]!;
     return new Promise((resolve, reject) => {
-      lane.waiting.push({ job, attempt, resolve, reject });
+      lane.waiting.push({ event, attempt, resolve, reject });
       this.flushSoon(lane, lane.waiting.length >= this.opts.batchSize ? 0 : this.opts.waitMs);
     });
   }
@@ -112,7 +113,7 @@ export class FoldBatcher {
 
   private async run(batch: Waiting[]): Promise<void> {
     const started = performance.now();
-    const keys = batch.map((w): SubjectKey => ({ tenant: w.job.tenant, kind: w.job.kind, subjectId: w.job.subjectId }));
+    const keys = batch.map((w): SubjectKey => ({ tenant: w.event.tenant, kind: w.event.kind, subjectId: w.event.subjectId }));
     const attempts = Math.max(...batch.map((w) => w.attempt));
     let phases: Record<string, number> | undefined;
     try {
@@ -125,14 +126,14 @@ export class FoldBatcher {
         for (const w of batch) w.reject(err);
         return;
       }
-      this.logger.warn({ err, jobs: batch.length, requestIds: requestIdsOf(batch) }, 'batch fold failed; folding its records one by one');
+      this.logger.warn({ err, events: batch.length, requestIds: requestIdsOf(batch) }, 'batch fold failed; folding its records one by one');
       const bySubject = new Map<string, Waiting[]>();
       for (const w of batch) {
-        const k = subjectKeyString({ tenant: w.job.tenant, kind: w.job.kind, subjectId: w.job.subjectId });
+        const k = subjectKeyString({ tenant: w.event.tenant, kind: w.event.kind, subjectId: w.event.subjectId });
         bySubject.set(k, [...(bySubject.get(k) ?? []), w]);
       }
       for (const group of bySubject.values()) {
-        const first = group[0]!.job;
+        const first = group[0]!.event;
         try {
           const result = await this.sql.begin((tx) => foldSubjects(tx, [{ tenant: first.tenant, kind: first.kind, subjectId: first.subjectId }], Math.max(...group.map((w) => w.attempt))));
           settle(group, result);
@@ -144,50 +145,50 @@ export class FoldBatcher {
     const stats = { size: batch.length, subjects: new Set(keys.map(subjectKeyString)).size, ms: performance.now() - started };
     // One debug line per batch (never per event), carrying the receivers' request ids so a
     // delivery can be followed from its HTTP request into the fold that consumed it.
-    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ jobs: stats.size, subjects: stats.subjects, ms: round1(stats.ms), phases: phases && Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round1(v)])), requestIds: requestIdsOf(batch) }, 'batch folded');
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ events: stats.size, subjects: stats.subjects, ms: round1(stats.ms), phases: phases && Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round1(v)])), requestIds: requestIdsOf(batch) }, 'batch folded');
     this.opts.onBatch?.(stats);
   }
 }
 
 /**
- * Folds the records of the batch's jobs whose raw events are still unfolded; jobs whose event
- * an earlier fold already took in (a backlog, a redelivery) count as folded without reloading
- * their record.
+ * Folds the records of the batch's events that are still unfolded; events an earlier fold
+ * already took in (a backlog, a redelivery, a sweep) count as folded without reloading their
+ * record.
  */
-async function foldPending(tx: Tx, batch: Waiting[], attempts: number): Promise<FoldSubjectsResult> {
-  const state = await foldStateOf(tx, batch.map((w) => w.job.rawEventId));
-  const keys = batch.filter((w) => state.unfolded.has(w.job.rawEventId)).map((w): SubjectKey => ({ tenant: w.job.tenant, kind: w.job.kind, subjectId: w.job.subjectId }));
+async function foldPending(tx: Tx, batch: Waiting[], attempts: number): Promise<FoldSubjectsResult & { earlier: Set<number> }> {
+  const state = await foldStateOf(tx, batch.map((w) => w.event.rawEventId));
+  const keys = batch.filter((w) => state.unfolded.has(w.event.rawEventId)).map((w): SubjectKey => ({ tenant: w.event.tenant, kind: w.event.kind, subjectId: w.event.subjectId }));
   const result = keys.length > 0 ? await foldSubjects(tx, keys, attempts) : { folded: new Set<number>(), poisoned: new Map(), archived: new Map(), phases: undefined };
-  for (const id of state.folded) result.folded.add(id);
-  return result;
+  return { ...result, earlier: state.folded };
 }
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
-/** A record's lane: FNV-1a over its subject key, so all of one record's jobs meet in one lane. */
-function laneOf(job: FoldJob, lanes: number): number {
+/** A record's lane: FNV-1a over its subject key, so all of one record's events meet in one lane. */
+function laneOf(event: FoldEvent, lanes: number): number {
   if (lanes === 1) return 0;
-  const key = subjectKeyString({ tenant: job.tenant, kind: job.kind, subjectId: job.subjectId });
+  const key = subjectKeyString({ tenant: event.tenant, kind: event.kind, subjectId: event.subjectId });
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return (h >>> 0) % lanes;
 }
 
-/** The distinct request ids of a batch, at most 100 of them (a batch holds up to FOLD_BATCH_SIZE jobs). */
+/** The distinct request ids of a batch, at most 100 of them (a batch holds up to FOLD_BATCH_SIZE events). */
 function requestIdsOf(batch: Waiting[]): string[] {
   const ids = new Set<string>();
   for (const w of batch) {
-    if (w.job.requestId) ids.add(w.job.requestId);
+    if (w.event.requestId) ids.add(w.event.requestId);
     if (ids.size >= 100) break;
   }
   return [...ids];
 }
 
-function settle(batch: Waiting[], result: { folded: Set<number>; poisoned: Map<number, string> }): void {
+function settle(batch: Waiting[], result: { folded: Set<number>; poisoned: Map<number, string>; earlier?: Set<number> }): void {
   for (const w of batch) {
-    const poison = result.poisoned.get(w.job.rawEventId);
+    const poison = result.poisoned.get(w.event.rawEventId);
     if (poison !== undefined) w.resolve({ kind: 'poisoned', reason: poison });
-    else if (result.folded.has(w.job.rawEventId)) w.resolve({ kind: 'folded' });
+    else if (result.earlier?.has(w.event.rawEventId)) w.resolve({ kind: 'folded', earlier: true });
+    else if (result.folded.has(w.event.rawEventId)) w.resolve({ kind: 'folded' });
     else w.resolve({ kind: 'absent' });
   }
 }

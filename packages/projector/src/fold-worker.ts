@@ -1,7 +1,7 @@
 import { Worker, UnrecoverableError, DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { recordDeadLetters, type Sql } from '@cxfold/db';
-import { QUEUES, foldJobSchema, type FoldJob } from '@cxfold/queue';
+import { QUEUES, foldJobSchema, type FoldEvent, type FoldJob } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { FoldBatcher, type BatchStats, type JobOutcome } from './batcher';
 import { isDatabaseUnavailable } from './db-errors';
@@ -24,7 +24,8 @@ export interface FoldWorkerOptions {
   batchSize: number;
   batchWaitMs: number;
   onBatch?: (stats: BatchStats) => void;
-  onFolded?: (job: FoldJob, outcome: JobOutcome) => void;
+  /** Once per event of a job, when its outcome is known. */
+  onFolded?: (event: FoldEvent, outcome: JobOutcome) => void;
   /** How long a job waits when Postgres is unreachable; attempts are not spent on outages. */
   outageDelayMs?: number;
 }
@@ -39,9 +40,10 @@ export interface FoldWorker {
 }
 
 /**
- * The BullMQ side of folding. Each job is checked against the job catalog, parked in the
- * batcher, and resolved when its batch commits. On the last attempt a failing event is
- * written to dead_letters, so it is never dropped.
+ * The BullMQ side of folding. Each job is checked against the job catalog, its events are
+ * parked in the batcher, and the job completes when all of them are folded. A job with a
+ * failing event is retried whole (its folded events are then skipped); on the last attempt
+ * each failing event is written to dead_letters, so none is dropped.
  */
 export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
   const log = opts.logger.child({ component: 'fold-worker' });
@@ -50,30 +52,40 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
   const process = async (job: Job<FoldJob>, token?: string) => {
     const parsed = foldJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid fold job payload: ${parsed.error.message}`);
-    const data = parsed.data;
+    const { events } = parsed.data;
     const attempt = job.attemptsMade + 1;
-    try {
-      const outcome = await batcher.submit(data, attempt);
-      if (outcome.kind === 'poisoned') log.warn({ jobId: job.id, requestId: data.requestId, eventId: data.eventId, reason: outcome.reason }, 'event dead-lettered: fails the contract');
-      opts.onFolded?.(data, outcome);
-      return outcome.kind;
-    } catch (err) {
-      if (isDatabaseUnavailable(err) && token) {
-        // An outage is not the event's fault: wait it out without spending an attempt, so a long
-        // Postgres outage delays folding instead of filling dead_letters.
-        log.warn({ jobId: job.id, requestId: data.requestId, err: (err as Error).message }, 'postgres unavailable; fold postponed');
-        await job.moveToDelayed(Date.now() + (opts.outageDelayMs ?? 2_000), token);
-        throw new DelayedError();
-      }
-      const maxAttempts = job.opts.attempts ?? 1;
-      if (attempt < maxAttempts) throw err;
-      // Last attempt: keep the event, with the reason, where an operator can replay it.
-      const message = err instanceof Error ? err.message : String(err);
-      await recordDeadLetters(opts.sql, [{ rawEventId: data.rawEventId, error: message, errorCode: (err as { code?: string }).code ?? null, attempts: attempt }]);
-      log.error({ jobId: job.id, requestId: data.requestId, eventId: data.eventId, err }, 'event dead-lettered after last attempt');
-      opts.onFolded?.(data, { kind: 'poisoned', reason: message });
-      return 'dead_lettered';
+    const settled = await Promise.allSettled(events.map((event) => batcher.submit(event, attempt)));
+    const failures: { event: FoldEvent; err: unknown }[] = [];
+    let folded = 0;
+    settled.forEach((s, i) => {
+      const event = events[i]!;
+      if (s.status === 'rejected') return void failures.push({ event, err: s.reason });
+      if (s.value.kind === 'poisoned') log.warn({ jobId: job.id, requestId: event.requestId, eventId: event.eventId, reason: s.value.reason }, 'event dead-lettered: fails the contract');
+      if (s.value.kind === 'folded') folded++;
+      opts.onFolded?.(event, s.value);
+    });
+    if (failures.length === 0) return { events: events.length, folded };
+
+    // The events that did fold are done: a retry of this job counts them as folded earlier.
+    if (token && failures.some((f) => isDatabaseUnavailable(f.err))) {
+      // An outage is not the events' fault: wait it out without spending an attempt, so a long
+      // Postgres outage delays folding instead of filling dead_letters.
+      log.warn({ jobId: job.id, events: failures.length, err: errorMessage(failures[0]!.err) }, 'postgres unavailable; fold postponed');
+      await job.moveToDelayed(Date.now() + (opts.outageDelayMs ?? 2_000), token);
+      throw new DelayedError();
     }
+    const maxAttempts = job.opts.attempts ?? 1;
+    if (attempt < maxAttempts) throw failures[0]!.err;
+    // Last attempt: keep each failing event, with its reason, where an operator can replay it.
+    await recordDeadLetters(
+      opts.sql,
+      failures.map(({ event, err }) => ({ rawEventId: event.rawEventId, error: errorMessage(err), errorCode: (err as { code?: string }).code ?? null, attempts: attempt })),
+    );
+    for (const { event, err } of failures) {
+      log.error({ jobId: job.id, requestId: event.requestId, eventId: event.eventId, err }, 'event dead-lettered after last attempt');
+      opts.onFolded?.(event, { kind: 'poisoned', reason: errorMessage(err) });
+    }
+    return { events: events.length, folded, deadLettered: failures.length };
   };
 
   const fetchers = Math.max(1, Math.min(opts.fetchers ?? 1, opts.concurrency));
@@ -107,3 +119,5 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
     },
   };
 }
+
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));

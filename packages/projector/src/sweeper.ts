@@ -1,5 +1,5 @@
-import { findUnfolded, pgArrayLiteral, recordDeadLetters, type Sql } from '@cxfold/db';
-import { foldJobId, type FoldJob, type FoldQueue } from '@cxfold/queue';
+import { findUnfolded, type Sql } from '@cxfold/db';
+import type { FoldEvent, FoldQueue } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 
 export interface SweeperOptions {
@@ -10,16 +10,20 @@ export interface SweeperOptions {
   graceMs: number;
   batch: number;
   onReenqueued?: (count: number) => void;
-  /** Dead letters recorded for failed jobs whose worker could not record them. */
-  onDeadLettered?: (count: number) => void;
 }
-
-const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 /**
  * Postgres is the truth, Redis only a work list. Raw events still unfolded after a grace
  * period lost their job (Redis restarted without persistence, FLUSHALL, enqueue failed
- * while Redis was down): the sweeper enqueues them again.
+ * while Redis was down, a job failed whose dead letter could not be written), or wait in a
+ * backlog older than the grace: the sweeper queues them again, as one named job per grace
+ * window.
+ *
+ * It does not ask BullMQ whether an event's job is still pending: a job carries a whole
+ * group commit and is not found by event. Queueing a pending event again is harmless, since
+ * the worker skips an event that is already folded with one indexed lookup, and the job's
+ * name (its oldest event and the window) keeps every sweeper from queueing the same events
+ * more than once per window (docs/decisions.md, "One fold job per group commit").
  */
 export class Sweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -51,36 +55,15 @@ export class Sweeper {
     await this.running;
   }
 
-  /** One pass; returns how many events were enqueued again. */
-  async sweepOnce(): Promise<number> {
+  /** One pass; returns how many events it queued again. */
+  async sweepOnce(nowMs = Date.now()): Promise<number> {
     const candidates = await findUnfolded(this.opts.sql, this.opts.graceMs, this.opts.batch);
     if (candidates.length === 0) return 0;
-    const toEnqueue: FoldJob[] = [];
-    const failed: { rawEventId: number; error: string }[] = [];
-    const eventIds = await this.opts.sql<{ id: string; event_id: string }[]>`
-      select id, event_id from raw_events where id = any(${pgArrayLiteral(candidates.map((c) => c.rawEventId))}::bigint[])`;
-    const eventIdOf = new Map(eventIds.map((r) => [Number(r.id), r.event_id]));
-    for (const c of candidates) {
-      const eventId = eventIdOf.get(c.rawEventId);
-      if (!eventId) continue;
-      const job = await this.opts.queue.queue.getJob(foldJobId(c.tenant, eventId));
-      const state = job ? await job.getState() : 'missing';
-      if (PENDING_STATES.has(state)) continue;
-      if (state === 'failed' && job) {
-        // The worker failed to record its dead letter (Postgres was down at that moment).
-        failed.push({ rawEventId: c.rawEventId, error: job.failedReason || 'failed' });
-        continue;
-      }
-      if (job) await job.remove().catch(() => undefined);
-      toEnqueue.push({ rawEventId: c.rawEventId, tenant: c.tenant, kind: c.kind, subjectId: c.subjectId, eventId, requestId: c.requestId, receivedAtMs: c.receivedAtMs });
-    }
-    await recordDeadLetters(this.opts.sql, failed.map((f) => ({ ...f, errorCode: 'JOB_FAILED', attempts: 0 })));
-    if (failed.length) this.opts.onDeadLettered?.(failed.length);
-    await this.opts.queue.addMany(toEnqueue);
-    if (toEnqueue.length) {
-      this.log.info({ count: toEnqueue.length }, 're-enqueued unfolded raw events');
-      this.opts.onReenqueued?.(toEnqueue.length);
-    }
-    return toEnqueue.length;
+    const events = candidates.map((c): FoldEvent => ({ rawEventId: c.rawEventId, tenant: c.tenant, kind: c.kind, subjectId: c.subjectId, eventId: c.eventId, requestId: c.requestId, receivedAtMs: c.receivedAtMs }));
+    const window = Math.floor(nowMs / Math.max(this.opts.graceMs, this.opts.intervalMs, 1_000));
+    await this.opts.queue.addEvents(events, `sweep~${candidates[0]!.rawEventId}~${window}`);
+    this.log.info({ count: events.length, oldestRawEventId: candidates[0]!.rawEventId }, 're-enqueued unfolded raw events');
+    this.opts.onReenqueued?.(events.length);
+    return events.length;
   }
 }

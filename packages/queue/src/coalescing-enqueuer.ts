@@ -1,23 +1,23 @@
-import type { FoldJob } from './jobs';
+import { MAX_EVENTS_PER_JOB, type FoldEvent } from './jobs';
 
-/** Anything that can add many fold jobs in one round trip (FoldQueue). */
+/** Anything that can queue many events as one fold job in one round trip (FoldQueue). */
 export interface BulkAdder {
-  addMany(jobs: FoldJob[]): Promise<void>;
+  addEvents(events: FoldEvent[]): Promise<void>;
 }
 
 interface Flush {
-  jobs: FoldJob[];
+  events: FoldEvent[];
   done: Promise<void>;
   resolve(): void;
   reject(err: unknown): void;
 }
 
 /**
- * Gathers the fold jobs of every request answered in the same event-loop turn and adds them
- * with one `addBulk`. The receiver's group commit resolves all the requests of a Postgres
- * flush together, so this turns "one Redis pipeline per request" into one per flush: each
- * BullMQ pipeline copies its Lua scripts and costs a socket write, which profiling showed
- * to be a tenth of the receiver's CPU at full load.
+ * Gathers the events of every request answered in the same event-loop turn and queues them as
+ * one fold job. The receiver's group commit resolves all the requests of a Postgres flush
+ * together, so this makes one BullMQ job per group commit instead of one per event: a job
+ * costs Redis, the receiver and the worker about the same whatever it carries
+ * (docs/decisions.md, "One fold job per group commit").
  */
 export class CoalescingEnqueuer {
   private current: Flush | null = null;
@@ -25,15 +25,15 @@ export class CoalescingEnqueuer {
 
   constructor(
     private readonly adder: BulkAdder,
-    private readonly maxJobs = 1_000,
+    private readonly maxEvents = MAX_EVENTS_PER_JOB,
   ) {}
 
-  /** Resolves when the flush holding these jobs is in Redis; rejects with that flush's error. */
-  add(jobs: FoldJob[]): Promise<void> {
-    if (jobs.length === 0) return Promise.resolve();
+  /** Resolves when the job holding these events is in Redis; rejects with that job's error. */
+  add(events: FoldEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
     const flush = this.current ?? this.open();
-    flush.jobs.push(...jobs);
-    if (flush.jobs.length >= this.maxJobs) this.send(flush);
+    flush.events.push(...events);
+    if (flush.events.length >= this.maxEvents) this.send(flush);
     return flush.done;
   }
 
@@ -52,7 +52,7 @@ export class CoalescingEnqueuer {
     });
     // Callers attach their own handlers; this one keeps an unobserved failure from crashing the process.
     done.catch(() => {});
-    const flush: Flush = { jobs: [], done, resolve, reject };
+    const flush: Flush = { events: [], done, resolve, reject };
     this.current = flush;
     setImmediate(() => this.send(flush));
     return flush;
@@ -61,7 +61,7 @@ export class CoalescingEnqueuer {
   private send(flush: Flush): void {
     if (this.current !== flush) return; // already sent (it filled up before its turn ended)
     this.current = null;
-    const sent = this.adder.addMany(flush.jobs).then(flush.resolve, flush.reject);
+    const sent = this.adder.addEvents(flush.events).then(flush.resolve, flush.reject);
     this.sending.add(sent);
     void sent.finally(() => this.sending.delete(sent));
   }

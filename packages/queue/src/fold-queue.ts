@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUES, foldJobId, foldJobOptions, type FoldJob, type JobPolicy } from './jobs';
+import { MAX_EVENTS_PER_JOB, QUEUES, foldJobOptions, type FoldEvent, type FoldJob, type JobPolicy } from './jobs';
 
 /** The producer side of the fold queue, shared by the receiver, the sweeper and the CLI. */
 export class FoldQueue {
@@ -14,19 +14,21 @@ export class FoldQueue {
     this.queue = new Queue<FoldJob>(QUEUES.fold, { connection, prefix });
   }
 
-  /** Adds many jobs in one round trip. Existing ids are ignored by BullMQ, which keeps this idempotent. */
-  async addMany(jobs: FoldJob[], idSuffix = ''): Promise<void> {
-    if (jobs.length === 0) return;
-    if (jobs.length === 1) {
-      // addBulk builds a MULTI pipeline (copying every BullMQ script onto it) even for one job;
-      // at a steady, modest rate most receiver flushes carry a single event.
-      const data = jobs[0]!;
-      await this.queue.add('fold', data, foldJobOptions(this.policy, foldJobId(data.tenant, data.eventId) + idSuffix));
+  /**
+   * Queues the events as one fold job (one per MAX_EVENTS_PER_JOB). With `jobId`, the job is
+   * named (`<jobId>`, then `<jobId>~2`, …) and BullMQ ignores an add whose id exists, which
+   * makes a named enqueue idempotent.
+   */
+  async addEvents(events: FoldEvent[], jobId?: string): Promise<void> {
+    const chunks: FoldEvent[][] = [];
+    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_JOB) chunks.push(events.slice(i, i + MAX_EVENTS_PER_JOB));
+    const idOf = (i: number) => (jobId === undefined ? undefined : i === 0 ? jobId : `${jobId}~${i + 1}`);
+    if (chunks.length === 1) {
+      // addBulk builds a MULTI pipeline (copying every BullMQ script onto it) even for one job.
+      await this.queue.add('fold', { events: chunks[0]! }, foldJobOptions(this.policy, idOf(0)));
       return;
     }
-    await this.queue.addBulk(
-      jobs.map((data) => ({ name: 'fold', data, opts: foldJobOptions(this.policy, foldJobId(data.tenant, data.eventId) + idSuffix) })),
-    );
+    if (chunks.length > 1) await this.queue.addBulk(chunks.map((c, i) => ({ name: 'fold', data: { events: c }, opts: foldJobOptions(this.policy, idOf(i)) })));
   }
 
   async counts() {
