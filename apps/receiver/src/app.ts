@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
 import type { Logger } from '@cxfold/log';
 import { httpMetrics, opsRoutes, type OpsRoutesOptions } from '@cxfold/observability';
 import { hookRoutes, type HookRoutesOptions } from './routes';
+import { hookFastPath } from './fast-hooks';
+import { logAccess, requestIdFrom } from './request-context';
 import { sendProblem } from './problem';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Carries a request id (the sender's x-request-id when sane) into logs, jobs and the response. */
 export function requestIds(req: Request, res: Response, next: NextFunction): void {
-  const offered = req.headers['x-request-id'];
-  const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+  const id = requestIdFrom(req.headers);
   res.locals.requestId = id;
   res.setHeader('x-request-id', id);
   next();
@@ -25,10 +23,7 @@ export function accessLog(logger: Logger) {
     const path = req.path;
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const line = { requestId: res.locals.requestId, method: req.method, path, status: res.statusCode, ms, outcome: res.locals.outcome };
-      if (res.statusCode >= 500) log.warn(line, 'request failed');
-      else if (res.statusCode >= 400) log.info(line, 'request rejected');
-      else log.debug(line, 'request');
+      logAccess(log, { requestId: res.locals.requestId, method: req.method, path, status: res.statusCode, ms, outcome: res.locals.outcome });
     });
     next();
   };
@@ -76,6 +71,9 @@ export function createReceiverApp(opts: ReceiverAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Event deliveries in their usual form skip the router, the body parser and the middleware
+  // below; anything else passes through to them (fast-hooks.ts says which requests).
+  app.use(hookFastPath({ engine: opts.engine, bodyLimitBytes: opts.bodyLimitBytes, logger: opts.logger, metrics: opts.ops.metrics }));
   app.use(requestIds);
   app.use(accessLog(opts.logger));
   app.use(httpMetrics(opts.ops.metrics));

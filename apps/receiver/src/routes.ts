@@ -1,20 +1,50 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
-import { parseTaskEventType, jsonSchemas, type TaskEventType } from '@cxfold/contracts';
-import type { IngestEngine, IngestOutcome, IngestSource } from '@cxfold/ingest';
+import { parseTaskEventType, jsonSchemas } from '@cxfold/contracts';
+import type { AuthHeaders, IngestEngine, IngestOutcome, IngestSource } from '@cxfold/ingest';
 import { sendProblem } from './problem';
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 
-function header(req: Request, name: string): string | undefined {
-  const v = req.headers[name];
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
   return Array.isArray(v) ? v.join(' ') : v;
 }
 
+/** The headers that can authenticate a delivery (each scheme is checked by the engine). */
+export function authHeadersOf(headers: IncomingHttpHeaders): AuthHeaders {
+  return {
+    webhookId: header(headers, 'webhook-id'),
+    webhookTimestamp: header(headers, 'webhook-timestamp'),
+    webhookSignature: header(headers, 'webhook-signature'),
+    hubSignature: header(headers, 'x-hub-signature'),
+    authorization: header(headers, 'authorization'),
+  };
+}
+
+/** The source of `/tasks/:event`: null for an event name that is not a task event (404). */
+export function taskEventSource(event: unknown): IngestSource | null {
+  const type = parseTaskEventType(event);
+  return type ? { kind: 'task', pathType: type } : null;
+}
+
+export const UNKNOWN_EVENT = { status: 404, title: 'Unknown event', detail: 'event must be created, queued, routed, transferred or closed' } as const;
+
+/**
+ * The 202 as Express' `res.json` writes it (etag and x-powered-by are off in this app),
+ * without its content negotiation: it is every accepted delivery's answer.
+ */
+function sendAccepted(res: Response, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(202, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
 /** Maps every engine outcome to exactly one HTTP answer. */
-function respond(res: Response, outcome: IngestOutcome): void {
+export function respond(res: Response, outcome: IngestOutcome): void {
   switch (outcome.kind) {
     case 'accepted':
-      res.status(202).json(outcome.batch ? { results: outcome.results } : outcome.results[0]);
+      sendAccepted(res, outcome.batch ? { results: outcome.results } : outcome.results[0]);
       return;
     case 'unknown_tenant':
       sendProblem(res, { status: 404, title: 'Unknown tenant' });
@@ -67,7 +97,7 @@ export function hookRoutes({ engine, bodyLimitBytes }: HookRoutesOptions): Route
   const ingest = (source: (req: Request) => IngestSource | null) => async (req: Request, res: Response) => {
     const src = source(req);
     if (!src) {
-      sendProblem(res, { status: 404, title: 'Unknown event', detail: 'event must be created, queued, routed, transferred or closed' });
+      sendProblem(res, UNKNOWN_EVENT);
       return;
     }
     const outcome = await engine.ingest({
@@ -75,13 +105,7 @@ export function hookRoutes({ engine, bodyLimitBytes }: HookRoutesOptions): Route
       source: src,
       rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
       requestId: res.locals.requestId as string,
-      headers: {
-        webhookId: header(req, 'webhook-id'),
-        webhookTimestamp: header(req, 'webhook-timestamp'),
-        webhookSignature: header(req, 'webhook-signature'),
-        hubSignature: header(req, 'x-hub-signature'),
-        authorization: header(req, 'authorization'),
-      },
+      headers: authHeadersOf(req.headers),
     });
     res.locals.outcome = outcome.kind;
     respond(res, outcome);
@@ -99,10 +123,7 @@ export function hookRoutes({ engine, bodyLimitBytes }: HookRoutesOptions): Route
     '/v1/hooks/:tenant/tasks/:event',
     requireJson,
     rawBody,
-    ingest((req) => {
-      const type: TaskEventType | null = parseTaskEventType(req.params.event);
-      return type ? { kind: 'task', pathType: type } : null;
-    }),
+    ingest((req) => taskEventSource(req.params.event)),
   );
   router.post('/v1/hooks/:tenant/tasks', requireJson, rawBody, ingest(() => ({ kind: 'task', pathType: null })));
   router.post('/v1/hooks/:tenant/flows/events', requireJson, rawBody, ingest(() => ({ kind: 'flow' })));
