@@ -28,7 +28,7 @@ export interface Resource<T> {
  * layout effect, before the browser paints the empty screen rather than after: on a slow
  * machine a paint costs a few hundred milliseconds, and the request can run meanwhile.
  */
-export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: string, arrived?: () => T | null): Resource<T> {
+export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: string, arrived?: () => T | null, enabled = true): Resource<T> {
   // `arrived`: data already in (an answer asked before React started), drawn in the first render.
   const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>(() => {
     const data = arrived?.() ?? null;
@@ -39,6 +39,8 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: s
   const loadRef = useRef(load);
   loadRef.current = load;
   useLayoutEffect(() => {
+    // Not yet wanted (`enabled` false): stays loading, asks nothing.
+    if (!enabled) return;
     if (skipFirst.current) {
       skipFirst.current = false;
       return;
@@ -54,9 +56,30 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: s
         if (!ctrl.signal.aborted) setState({ data: null, error: error instanceof Error ? error : new Error(String(error)), loading: false });
       });
     return () => ctrl.abort();
-  }, [key, tick]);
+  }, [key, tick, enabled]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };
+}
+
+/**
+ * False until `ready` has been true for one painted frame. What a screen needs only after its
+ * data is on screen (filter options, saved searches) waits for it, so neither the requests nor
+ * their answers compete with the first render and paint for the page's one main thread.
+ */
+export function useAfterPaint(ready: boolean): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    if (!ready || after) return;
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setAfter(true));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.clearTimeout(timer);
+    };
+  }, [ready, after]);
+  return after;
 }
 
 export function useInterval(fn: () => void, ms: number): void {

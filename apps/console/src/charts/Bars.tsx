@@ -24,21 +24,23 @@ export function StackedBars({ s, label, title, everyNth = 1 }: { s: StackedSerie
         ))}
         {s.keys.map((k, i) => {
           let acc = 0;
+          const values = s.values[i]!;
+          const name = label(k);
+          // One tooltip per bar, naming each series in it: a title per segment made the
+          // 7-day chart about 500 more elements to create and lay out in the first render.
+          const tip = values.some(Boolean) ? `${name} · ${values.flatMap((v, j) => (v ? [s.series[j] ? `${s.series[j]}: ${v}` : String(v)] : [])).join(', ')}` : null;
           return (
             <g key={k}>
-              {s.values[i]!.map((v, j) => {
+              {tip ? <title>{tip}</title> : null}
+              {values.map((v, j) => {
                 if (!v) return null;
                 const y0 = y(acc);
                 acc += v;
-                return (
-                  <rect key={j} x={PAD.l + i * bw + 1} y={y(acc)} width={Math.max(1, bw - 2)} height={y0 - y(acc)} fill={colourOf(s.series[j]!, s.series)}>
-                    <title>{`${label(k)} · ${s.series[j]}: ${v}`}</title>
-                  </rect>
-                );
+                return <rect key={j} x={PAD.l + i * bw + 1} y={y(acc)} width={Math.max(1, bw - 2)} height={y0 - y(acc)} fill={colourOf(s.series[j]!, s.series)} />;
               })}
               {i % everyNth === 0 ? (
                 <text x={PAD.l + i * bw + bw / 2} y={H - PAD.b + 14} textAnchor="middle" className="axis">
-                  {label(k)}
+                  {name}
                 </text>
               ) : null}
             </g>

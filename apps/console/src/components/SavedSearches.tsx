@@ -12,9 +12,10 @@ function asQuery(q: Record<string, unknown>): Query {
   return out;
 }
 
-export function SavedSearches(props: { list: SavedSearch['list']; current: Query; onApply: (q: Query) => void }) {
+/** `enabled`: false until the list's rows are painted; the saved searches are asked for after them. */
+export function SavedSearches(props: { list: SavedSearch['list']; current: Query; onApply: (q: Query) => void; enabled?: boolean }) {
   const { api } = useSession();
-  const saved = useResource((signal) => api.get<{ items: SavedSearch[] }>('/v1/saved-searches', { list: props.list }, signal), props.list);
+  const saved = useResource((signal) => api.get<{ items: SavedSearch[] }>('/v1/saved-searches', { list: props.list }, signal), props.list, undefined, props.enabled ?? true);
   const [selected, setSelected] = useState('');
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');

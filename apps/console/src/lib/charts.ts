@@ -1,4 +1,5 @@
 /** Small helpers for the hand-drawn SVG charts: scales, ticks, series shaping. Pure. */
+import { zonedParts } from './format';
 
 /** A round axis maximum ≥ `max` (1, 2, 2.5, 5 × 10ⁿ), and at least 1. */
 export function niceMax(max: number): number {
@@ -23,18 +24,15 @@ export function ticks(max: number, counts = false): number[] {
   return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
 }
 
-const hourFormats = new Map<string, Intl.DateTimeFormat>();
-/** Local hour keys (`YYYY-MM-DDTHH:00`, as the API labels them) of every hour in [from, to). */
+/**
+ * Local hour keys (`YYYY-MM-DDTHH:00`, as the API labels them) of every hour in [from, to), with
+ * the same formatter as every time on screen (lib/format.ts), made before React starts.
+ */
 export function hourKeys(fromIso: string, toIso: string, timeZone: string): string[] {
-  let f = hourFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' });
-    hourFormats.set(timeZone, f);
-  }
   const keys: string[] = [];
   const seen = new Set<string>();
   for (let t = Date.parse(fromIso); t < Date.parse(toIso); t += 3_600_000) {
-    const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    const p = zonedParts(t, timeZone);
     const key = `${p.year}-${p.month}-${p.day}T${p.hour}:00`;
     // A DST fall-back hour appears twice in local time; the API groups it once.
     if (!seen.has(key)) keys.push(key);

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { FlowExecution, FlowListItem, Option, PageOf } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useResource, useDataShownMark } from '../hooks';
+import { navigate, useAfterPaint, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_FLOW_FILTERS, DURATION_OPS, flowApiParams, flowFiltersFromQuery, filtersToQuery, nextSort, type FlowFilters, type FlowSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
@@ -19,13 +19,10 @@ import { HistoryDialog, type HistoryTarget } from './HistoryDialog';
 
 const go = (f: FlowFilters) => navigate({ name: 'flows', query: filtersToQuery(f, DEFAULT_FLOW_FILTERS) });
 
-/** Options of a filter, asked for once the list has arrived: the rows are what the analyst waits for. */
-function useOptions(field: string, listReady: boolean): Option[] {
+/** Options of a filter, asked for once the list is painted: the rows are what the analyst waits for. */
+function useOptions(field: string, afterRows: boolean): Option[] {
   const { api } = useSession();
-  const r = useResource(
-    async (signal) => (listReady ? (await api.get<{ options: Option[] }>(`/v1/filter-options/${field}`, {}, signal)).options : []),
-    `${field}|${listReady}`,
-  );
+  const r = useResource(async (signal) => (await api.get<{ options: Option[] }>(`/v1/filter-options/${field}`, {}, signal)).options, field, undefined, afterRows);
   return r.data ?? [];
 }
 
@@ -47,11 +44,11 @@ export function FlowList({ query }: { query: Query }) {
     },
   );
   useDataShownMark(list.data !== null);
-  const listReady = list.data !== null || list.error !== null;
-  const flows = useOptions('flows', listReady);
-  const entryPoints = useOptions('entry-points', listReady);
-  const versions = useOptions('versions', listReady);
-  const tags = useOptions('tags', listReady);
+  const afterRows = useAfterPaint(list.data !== null || list.error !== null);
+  const flows = useOptions('flows', afterRows);
+  const entryPoints = useOptions('entry-points', afterRows);
+  const versions = useOptions('versions', afterRows);
+  const tags = useOptions('tags', afterRows);
   const [raw, setRaw] = useState<{ id: string; value: unknown } | null>(null);
   const [history, setHistory] = useState<HistoryTarget | null>(null);
 
@@ -116,7 +113,7 @@ export function FlowList({ query }: { query: Query }) {
 
       <section className="results" aria-label="Flow interactions">
         <div className="toolbar">
-          <SavedSearches list="flow-executions" current={filtersToQuery(applied, DEFAULT_FLOW_FILTERS)} onApply={(q) => navigate({ name: 'flows', query: q })} />
+          <SavedSearches list="flow-executions" enabled={afterRows} current={filtersToQuery(applied, DEFAULT_FLOW_FILTERS)} onApply={(q) => navigate({ name: 'flows', query: q })} />
           <ExportMenu path="/v1/flow-executions/export" params={flowApiParams(applied)} fallbackName="flow-interactions" />
         </div>
         {list.error ? <ErrorNote error={list.error} /> : null}

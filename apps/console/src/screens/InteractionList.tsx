@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { InteractionListItem, Option, PageOf } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useResource, useDataShownMark } from '../hooks';
+import { navigate, useAfterPaint, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_INTERACTION_FILTERS, filtersToQuery, interactionApiParams, interactionFiltersFromQuery, nextSort, type InteractionFilters, type InteractionSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
@@ -36,17 +36,18 @@ export function InteractionList({ query }: { query: Query }) {
   );
   useDataShownMark(list.data !== null);
   // Queue options come from the API's scoped lookup: a supervisor sees only their own queues.
-  // Asked for once the list has arrived: the rows are what the analyst waits for.
-  const listReady = list.data !== null || list.error !== null;
+  // Asked for once the list is painted (as are the saved searches): the rows are what the analyst waits for.
+  const afterRows = useAfterPaint(list.data !== null || list.error !== null);
   const options = useResource(
     async (signal) => {
-      if (!listReady) return { queues: [], channels: [], dispositions: [] };
       const [queues, channels, dispositions] = await Promise.all(
         ['queues', 'channels', 'dispositions'].map((f) => api.get<{ options: Option[] }>(`/v1/filter-options/${f}`, {}, signal).then((r) => r.options)),
       );
       return { queues: queues!, channels: channels!, dispositions: dispositions! };
     },
-    `options|${listReady}`,
+    'options',
+    undefined,
+    afterRows,
   );
   const [history, setHistory] = useState<HistoryTarget | null>(null);
   const set = <K extends keyof InteractionFilters>(k: K, v: InteractionFilters[K]) => setDraft((d) => ({ ...d, [k]: v }));
@@ -88,7 +89,7 @@ export function InteractionList({ query }: { query: Query }) {
       </form>
       <section aria-label="CC interactions">
         <div className="toolbar">
-          <SavedSearches list="interactions" current={filtersToQuery(applied, DEFAULT_INTERACTION_FILTERS)} onApply={(q) => navigate({ name: 'interactions', query: q })} />
+          <SavedSearches list="interactions" enabled={afterRows} current={filtersToQuery(applied, DEFAULT_INTERACTION_FILTERS)} onApply={(q) => navigate({ name: 'interactions', query: q })} />
           <ExportMenu path="/v1/interactions/export" params={interactionApiParams(applied)} fallbackName="cc-interactions" />
         </div>
         {list.error ? <ErrorNote error={list.error} /> : null}
