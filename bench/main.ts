@@ -322,6 +322,28 @@ async function waitFolded(
 // Phases
 // ---------------------------------------------------------------------------------------------
 
+/** Cumulative counts of the receiver's hook requests by latency bucket (upper bound in seconds → requests). */
+async function serverLatency(baseUrl: string): Promise<Map<number, number>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('cxfold_http_request_duration_seconds_bucket{') || !line.includes('route="/v1/hooks/')) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (!le || le === '+Inf') continue;
+    buckets.set(Number(le), (buckets.get(Number(le)) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  const inf = text.split('\n').filter((l) => l.startsWith('cxfold_http_request_duration_seconds_count{') && l.includes('route="/v1/hooks/'));
+  buckets.set(Infinity, inf.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0));
+  return buckets;
+}
+
+/** Share of the requests between two scrapes that took longer than 10, 25, 50 and 100 ms inside the receiver. */
+function latencyShares(before: Map<number, number>, after: Map<number, number>): { overMs: number; pct: number }[] {
+  const delta = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const total = delta(Infinity);
+  return [0.01, 0.025, 0.05, 0.1].map((le) => ({ overMs: le * 1000, pct: total > 0 ? round(((total - delta(le)) / total) * 100, 2) : 0 }));
+}
+
 async function phaseIngest(ctx: Ctx): Promise<void> {
   const { s } = ctx;
   say(`• ingest: receiver vs bare Express + BullMQ baseline, ${s.connections} connections, ${s.durationS} s per run`);
@@ -386,6 +408,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     const halfRate = Math.max(1, Math.round(full.eventsPerS / 2));
     const half = await load('ingest-half', baseUrl, 500_001, { overallRate: halfRate, prepare: Math.ceil(halfRate * s.durationS * 1.2) });
     say(`  receiver at ${halfRate} req/s (autocannon overallRate): p50 ${half.latencyMs.p50} ms, p99 ${half.latencyMs.p99} ms, non-2xx ${half.non2xx}`);
+    const serverBefore = await serverLatency(baseUrl);
     const paced = await measured(() =>
       runLoad<SendResult>(
         'ingest-half-paced',
@@ -393,7 +416,9 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
         timeout,
       ),
     );
+    const pacedServer = latencyShares(serverBefore, await serverLatency(baseUrl));
     say(`  receiver at ${halfRate} events/s evenly paced: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, non-2xx ${paced.non2xx}, ${perJob(paced)} events per fold job`);
+    say(`    inside the receiver (its own histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`);
     await receiver.stop();
     await jobs.queue.close();
     jobs.redis.disconnect();
@@ -422,6 +447,8 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       `| receiver at ${halfRate}/s, autocannon overallRate | ${half.eventsPerS} | ${half.latencyMs.p50} | ${half.latencyMs.p99} | ${half.non2xx} | ${perJob(half)} | ${cpuCells(half.cpu)} | ${half.loadGeneratorCores} |`,
       `| receiver at ${halfRate}/s, evenly paced | ${paced.eventsPerS} | ${paced.latencyMs.p50} | ${paced.latencyMs.p99} | ${paced.non2xx} | ${perJob(paced)} | ${cpuCells(paced.cpu)} | ${paced.loadGeneratorCores} |`,
       '',
+      `Evenly paced run, time inside the receiver (request in → answer written, its \`cxfold_http_request_duration_seconds\` histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}. The sender's latency adds the network stack and the wait for a CPU on both sides.`,
+      '',
       ...(problems.length ? [`Problems: ${problems.join('; ')}`, ''] : []),
     );
     ctx.figures.ingest_events_per_s = full.eventsPerS;
@@ -436,7 +463,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       full,
       baseline: base,
       half: { rate: halfRate, ...half },
-      halfPaced: { rate: halfRate, ...paced },
+      halfPaced: { rate: halfRate, ...paced, insideReceiver: pacedServer },
       runs: runs.map(({ round: r, server, result }) => ({
         round: r,
         server,
