@@ -96,11 +96,18 @@ export function App() {
 
   // A reload of a signed-in tab draws the screen in the very first render, with the profile
   // kept beside the key; the key is re-checked in the background (no extra round trip first).
-  const [session, setSession] = useState<Session | null>(() => {
+  // Right after sign-in the tab has no profile yet, but the entry asked for it before React
+  // loaded (src/main.tsx): when that answer is in, it is the check, and the screen is drawn in
+  // the first render too, instead of an empty render, the check, then the screen.
+  const [restored] = useState(() => {
     const key = loadKey();
-    const me = loadMe();
-    return key && me ? { api: clientFor(key), me } : null;
+    if (!key) return null;
+    const kept = loadMe();
+    if (kept) return { key, me: kept, checked: false };
+    const arrived = early.peek(ME_PATH, key) as Me | undefined;
+    return arrived ? { key, me: arrived, checked: true } : null;
   });
+  const [session, setSession] = useState<Session | null>(() => (restored ? { api: clientFor(restored.key), me: restored.me } : null));
   const [restoring, setRestoring] = useState(() => session === null && loadKey() !== null);
 
   const signIn = useCallback(
@@ -117,12 +124,16 @@ export function App() {
   );
 
   useEffect(() => {
+    if (restored?.checked) {
+      saveSession(restored.key, restored.me);
+      return;
+    }
     const key = loadKey();
     if (!key) return;
     signIn(key, loadMe())
       .catch(() => undefined)
       .finally(() => setRestoring(false));
-  }, [signIn]);
+  }, [signIn, restored]);
 
   const section = SECTION[route.name] ?? route.name;
   if (restoring) return null;
