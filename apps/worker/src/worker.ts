@@ -94,7 +94,7 @@ export async function startWorker(env: Settings, logger: Logger, hooks: WorkerHo
     onFolded: (event, outcome) => {
       // An event folded earlier (a retried job, a sweep) was counted when it was folded.
       if (outcome.kind === 'folded' && !outcome.earlier) metrics.recordFolded(event.receivedAtMs ?? undefined);
-      else if (outcome.kind === 'poisoned') metrics.recordDeadLetters('fold');
+      else if (outcome.kind === 'poisoned') metrics.recordDeadLetters();
       hooks.onFolded?.(event, outcome);
     },
   });

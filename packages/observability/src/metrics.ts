@@ -119,17 +119,17 @@ export class Metrics {
     });
     this.deadLetters = new Counter({
       name: 'cxfold_dead_letters_total',
-      help: 'Events dead-lettered, by who recorded them: fold (contract failure or last attempt) or sweeper (a failed job whose dead letter was missing)',
+      help: 'Events dead-lettered by the worker (source fold): the payload fails the contract, or the last attempt failed',
       labelNames: ['source'],
       registers,
     });
     this.sweeperReenqueued = new Counter({
       name: 'cxfold_sweeper_reenqueued_total',
-      help: 'Unfolded raw events the sweeper enqueued again (their job was lost)',
+      help: 'Unfolded raw events the sweeper queued again after SWEEP_GRACE_MS (their job was lost, or is still waiting in a backlog)',
       registers,
     });
     // Exported at 0 from the start, so rate() and alerts see the series before the first event.
-    for (const source of ['fold', 'sweeper']) this.deadLetters.inc({ source }, 0);
+    this.deadLetters.inc({ source: 'fold' }, 0);
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -168,8 +168,9 @@ export class Metrics {
     this.endToEndLag.observe(Math.max(0, nowMs - receivedAtMs) / 1000);
   }
 
-  recordDeadLetters(source: 'fold' | 'sweeper', count = 1): void {
-    if (count > 0) this.deadLetters.inc({ source }, count);
+  /** The `source` label stays (always `fold`) so dashboards and alerts keep their queries. */
+  recordDeadLetters(count = 1): void {
+    if (count > 0) this.deadLetters.inc({ source: 'fold' }, count);
   }
 
   recordReenqueued(count: number): void {
