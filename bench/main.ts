@@ -15,7 +15,7 @@ import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { createDbClient, createTenant, createApiKey, insertRawEvents, TenantExistsError, type DbClient, type NewTenantSecrets, type RawEventInput } from '@cxfold/db';
-import { FoldQueue, foldJobOptions, type FoldEvent } from '@cxfold/queue';
+import { FoldQueue, type FoldEvent } from '@cxfold/queue';
 import { eventsFor, toRawEvent, type SingleEvent } from './lib/events';
 import { adminSql, databaseExists, dropDatabase, fillHistory, prepareDatabase } from './lib/pg';
 import { freePort, getLogDir, installCleanup, runLoad, setLogDir, sleep, spawnTs, stopAll, waitHttp, ROOT, type Managed } from './lib/procs';
@@ -250,13 +250,8 @@ async function stageEvents(db: DbClient, queue: FoldQueue, tenant: string, event
     }
   }
   const t1 = performance.now();
-  // Many jobs per round trip (addBulk), each holding one group commit's worth of events.
-  for (let i = 0; i < toFold.length; i += 2_000) {
-    const chunk = toFold.slice(i, i + 2_000);
-    const jobs = [];
-    for (let j = 0; j < chunk.length; j += STAGED_EVENTS_PER_JOB) jobs.push({ name: 'fold', data: { events: chunk.slice(j, j + STAGED_EVENTS_PER_JOB) }, opts: foldJobOptions({ attempts: 5, backoffMs: 1_000 }) });
-    await queue.queue.addBulk(jobs);
-  }
+  // Many jobs per round trip, each holding one group commit's worth of events.
+  for (let i = 0; i < toFold.length; i += 2_000) await queue.addEvents(toFold.slice(i, i + 2_000), undefined, STAGED_EVENTS_PER_JOB);
   const t2 = performance.now();
   return { minId, count: rows.length, insertS: round((t1 - t0) / 1000), enqueueS: round((t2 - t1) / 1000) };
 }

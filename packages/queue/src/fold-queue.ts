@@ -15,13 +15,14 @@ export class FoldQueue {
   }
 
   /**
-   * Queues the events as one fold job (one per MAX_EVENTS_PER_JOB). With `jobId`, the job is
-   * named (`<jobId>`, then `<jobId>~2`, …) and BullMQ ignores an add whose id exists, which
-   * makes a named enqueue idempotent.
+   * Queues the events as one fold job (one per `eventsPerJob`, at most MAX_EVENTS_PER_JOB), all
+   * in one round trip. With `jobId`, the job is named (`<jobId>`, then `<jobId>~2`, …) and BullMQ
+   * ignores an add whose id exists, which makes a named enqueue idempotent.
    */
-  async addEvents(events: FoldEvent[], jobId?: string): Promise<void> {
+  async addEvents(events: FoldEvent[], jobId?: string, eventsPerJob = MAX_EVENTS_PER_JOB): Promise<void> {
+    const size = Math.max(1, Math.min(eventsPerJob, MAX_EVENTS_PER_JOB));
     const chunks: FoldEvent[][] = [];
-    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_JOB) chunks.push(events.slice(i, i + MAX_EVENTS_PER_JOB));
+    for (let i = 0; i < events.length; i += size) chunks.push(events.slice(i, i + size));
     const idOf = (i: number) => (jobId === undefined ? undefined : i === 0 ? jobId : `${jobId}~${i + 1}`);
     if (chunks.length === 1) {
       // addBulk builds a MULTI pipeline (copying every BullMQ script onto it) even for one job.
