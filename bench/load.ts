@@ -13,6 +13,7 @@ import http from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { SignedRequestSource } from './lib/events';
+import { sendPaced, serialiseRequest } from './lib/paced-sender';
 import { summarize, round } from './lib/stats';
 
 export interface AutocannonConfig {
@@ -148,91 +149,29 @@ async function runPaced(c: PacedConfig): Promise<SendResult> {
   const source = new SignedRequestSource(c.seed, c.hubSecret);
   const total = Math.round(c.rate * c.durationS);
   source.prepare(total);
-  const cores = cpuClock();
   const url = new URL(c.baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: c.maxSockets });
-  const latencies: number[] = [];
-  const statusCodes: Record<string, number> = {};
-  const firstErrors: string[] = [];
-  let accepted = 0;
-  let duplicates = 0;
-  let non2xx = 0;
-  let errors = 0;
-  let inFlight = 0;
-  let sent = 0;
-  let lastDone = 0;
-
-  const fire = (due: number, onDone: () => void) => {
+  const requests: Buffer[] = [];
+  for (let i = 0; i < total; i++) {
     const r = source.next();
-    const body = Buffer.from(r.text);
-    inFlight++;
-    const finish = () => {
-      inFlight--;
-      lastDone = performance.now();
-      onDone();
-    };
-    const req = http.request(
-      { agent, host: url.hostname, port: url.port, method: 'POST', path: `/v1/hooks/${c.tenant}/${r.path}`, headers: { ...r.headers, 'content-length': body.length } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => {
-          latencies.push(performance.now() - due);
-          const status = res.statusCode ?? 0;
-          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-          const text = Buffer.concat(chunks).toString();
-          if (status === 202) {
-            if (text.includes('"duplicate":true')) duplicates++;
-            else accepted++;
-          } else {
-            non2xx++;
-            if (firstErrors.length < 5) firstErrors.push(`${status} ${text.slice(0, 300)}`);
-          }
-          finish();
-        });
-      },
-    );
-    req.on('error', (err) => {
-      errors++;
-      if (firstErrors.length < 5) firstErrors.push(err.message);
-      finish();
-    });
-    req.end(body);
-  };
-
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    const maybeDone = () => {
-      if (sent >= total && inFlight === 0) resolve();
-    };
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - start) / 1000) * c.rate) + 1);
-      while (sent < due) {
-        fire(start + (sent * 1000) / c.rate, maybeDone);
-        sent++;
-      }
-      if (sent < total) setTimeout(tick, 1);
-      else maybeDone();
-    };
-    tick();
-  });
-  agent.destroy();
-  const durationS = (lastDone - start) / 1000;
-  const s = summarize(latencies);
+    requests.push(serialiseRequest(url.host, { path: `/v1/hooks/${c.tenant}/${r.path}`, headers: r.headers, body: r.text }));
+  }
+  const cores = cpuClock();
+  const o = await sendPaced(url, requests, c.rate, c.maxSockets);
+  const durationS = (o.lastDoneAt - o.startedAt) / 1000;
+  const s = summarize(o.latencies);
   return {
-    accepted,
-    duplicates,
-    non2xx,
-    errors,
+    accepted: o.accepted,
+    duplicates: o.duplicates,
+    non2xx: o.non2xx,
+    errors: o.errors,
     timeouts: 0,
-    statusCodes,
+    statusCodes: o.statusCodes,
     durationS: round(durationS, 2),
-    eventsPerS: round(accepted / durationS, 1),
-    requestsPerS: round(sent / durationS, 1),
+    eventsPerS: round(o.accepted / durationS, 1),
+    requestsPerS: round(o.sent / durationS, 1),
     latencyMs: { mean: s.mean, p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, max: s.max },
     refilledDuringRun: source.refilledDuringRun,
-    firstErrors,
+    firstErrors: o.firstErrors,
     loadGeneratorCores: cores(),
   };
 }
