@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { Request, Response, NextFunction } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IngestEngine, IngestSource } from '@cxfold/ingest';
 import type { Logger } from '@cxfold/log';
 import type { Metrics } from '@cxfold/observability';
@@ -13,62 +12,69 @@ import { sendProblem } from './problem';
  */
 const HOOK_PATH = /^\/v1\/hooks\/([^/%]+)\/(?:(tasks)(?:\/([^/%]+))?|flows\/events)$/i;
 
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface HookFastPathOptions {
   engine: IngestEngine;
   bodyLimitBytes: number;
   logger: Logger;
   metrics: Metrics;
+  /** Answers an error the engine did not (a body cut short, a bug) as the Express app would. */
+  answerError: (err: unknown, res: ServerResponse, requestId: string) => void;
 }
 
 /**
- * Every event delivery goes through here. Express' router, `express.raw` and the request-id,
- * access-log and metrics middleware cost the receiver about a tenth of its CPU per event in the
- * ingest benchmark's profiles (docs/performance.md), so a delivery in its usual form is handled
- * in one step: a POST to a hook path without percent-encoding or a trailing slash, with a JSON
- * Content-Type, a Content-Length within BODY_LIMIT_BYTES and no Content-Encoding. It gets the
- * same request id, access-log line, metrics, body checks and answers as on the full path.
- * Any other request goes on to the router unchanged (`next()`), so an unusual one (chunked,
- * compressed, too large, a wrong type) is answered exactly as before.
+ * Every event delivery goes through here, before Express. A delivery in its usual form (a POST
+ * to a hook path without percent-encoding or a trailing slash, with a JSON Content-Type, a
+ * Content-Length within BODY_LIMIT_BYTES and no Content-Encoding) is handled in one step with
+ * Node's own request and response; any other request goes to `fallback`, the Express app, which
+ * answers it exactly as before (chunked, compressed, too large, a wrong type, GET probes, ops).
+ * It gets the same request id, access-log line, metrics, body checks and answers as the
+ * Express route.
+ *
+ * Why not an Express middleware: even mounted first, Express' application and router code
+ * took about 7% of the receiver's CPU per event, and the objects they make for each request
+ * outlived young-generation collections (about 8 MB promoted per scavenge at 2,800 events/s,
+ * scavenges of 8-11 ms every quarter second, measured in docs/performance.md): a bare Express
+ * server shows the same, a bare Node server does not.
  */
-export function hookFastPath(opts: HookFastPathOptions) {
+export function hookFastPath(opts: HookFastPathOptions, fallback: RequestListener): RequestListener {
   const log = opts.logger.child({ component: 'http' });
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method !== 'POST') return next();
-    const url = req.url;
+  return (req, res) => {
+    if (req.method !== 'POST') return fallback(req, res);
+    const url = req.url ?? '';
     const q = url.indexOf('?');
-    const match = HOOK_PATH.exec(q < 0 ? url : url.slice(0, q));
-    if (!match) return next();
+    const path = q < 0 ? url : url.slice(0, q);
+    const match = HOOK_PATH.exec(path);
+    if (!match) return fallback(req, res);
     const length = contentLength(req);
-    if (length === null || length > opts.bodyLimitBytes || !JSON_TYPE.test(req.headers['content-type'] ?? '')) return next();
+    if (length === null || length > opts.bodyLimitBytes || !JSON_TYPE.test(req.headers['content-type'] ?? '')) return fallback(req, res);
     const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return next();
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return fallback(req, res);
 
     const [, tenant, tasks, event] = match as unknown as [string, string, string | undefined, string | undefined];
     const route = tasks === undefined ? '/v1/hooks/:tenant/flows/events' : event === undefined ? '/v1/hooks/:tenant/tasks' : '/v1/hooks/:tenant/tasks/:event';
     const source: IngestSource | null = tasks === undefined ? { kind: 'flow' } : event === undefined ? { kind: 'task', pathType: null } : taskEventSource(event);
 
     const requestId = requestIdFrom(req.headers);
-    res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     const start = process.hrtime.bigint();
-    const path = q < 0 ? url : url.slice(0, q);
-    // One listener for what the access-log and metrics middleware would each have done.
+    let outcome: string | undefined;
+    // One listener for what the access-log and metrics middleware do on the Express path.
     res.on('finish', () => {
       const ns = Number(process.hrtime.bigint() - start);
       opts.metrics.recordHttp('POST', route, res.statusCode, ns / 1e9);
-      logAccess(log, { requestId, method: 'POST', path, status: res.statusCode, ms: ns / 1e6, outcome: res.locals.outcome });
+      logAccess(log, { requestId, method: 'POST', path, status: res.statusCode, ms: ns / 1e6, outcome });
     });
 
-    readBody(req, length).then(
-      async (rawBody) => {
+    readBody(req, length)
+      .then(async (rawBody) => {
         if (!source) return sendProblem(res, UNKNOWN_EVENT);
-        const outcome = await opts.engine.ingest({ tenant, source, rawBody, requestId, headers: authHeadersOf(req.headers) });
-        res.locals.outcome = outcome.kind;
-        respond(res, outcome);
-      },
-      // Shaped as body-parser's errors, so the app's error handler answers them as it does for the router.
-      (err: unknown) => next(err),
-    ).catch(next);
+        const result = await opts.engine.ingest({ tenant, source, rawBody, requestId, headers: authHeadersOf(req.headers) });
+        outcome = result.kind;
+        respond(res, result);
+      })
+      .catch((err: unknown) => opts.answerError(err, res, requestId));
   };
 }
 

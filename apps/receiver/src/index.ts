@@ -1,3 +1,3 @@
 export { startReceiver, type RunningReceiver, type ReceiverOptions } from './receiver';
-export { createReceiverApp, requestIds, accessLog, errorHandler } from './app';
+export { createReceiverApp, createReceiverListener, requestIds, accessLog, errorHandler } from './app';
 export { sendProblem, type Problem } from './problem';

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type express from 'express';
 import type { ReceiverEnv } from '@cxfold/config';
 import type { Logger } from '@cxfold/log';
@@ -7,7 +7,7 @@ import { createRedis, FoldQueue, CoalescingEnqueuer, enforceRedisPolicy } from '
 import { IngestEngine, TenantDirectory, TenantRateLimiter, BacklogMonitor } from '@cxfold/ingest';
 import { withDeadline } from '@cxfold/runtime';
 import { createMetrics, standardReadiness, type Metrics } from '@cxfold/observability';
-import { createReceiverApp } from './app';
+import { createReceiverListener } from './app';
 
 export interface RunningReceiver {
   server: Server;
@@ -68,9 +68,13 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   });
   const unwatch = metrics.watchQueue(queue.queue);
   const ops = { metrics, readiness: standardReadiness({ sql: db.sql, redis }), admin: { db: db.db, queues: [queue.queue] } };
-  const app = createReceiverApp({ engine, bodyLimitBytes: env.BODY_LIMIT_BYTES, logger, extraRoutes, ops });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(env.PORT, env.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+  const server = createServer(createReceiverListener({ engine, bodyLimitBytes: env.BODY_LIMIT_BYTES, logger, extraRoutes, ops }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.PORT, env.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 65_000;
   let closing = false;

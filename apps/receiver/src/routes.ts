@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
 import { parseTaskEventType, jsonSchemas } from '@cxfold/contracts';
 import type { AuthHeaders, IngestEngine, IngestOutcome, IngestSource } from '@cxfold/ingest';
@@ -34,14 +34,14 @@ export const UNKNOWN_EVENT = { status: 404, title: 'Unknown event', detail: 'eve
  * The 202 as Express' `res.json` writes it (etag and x-powered-by are off in this app),
  * without its content negotiation: it is every accepted delivery's answer.
  */
-function sendAccepted(res: Response, body: unknown): void {
+function sendAccepted(res: ServerResponse, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(202, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
   res.end(json);
 }
 
 /** Maps every engine outcome to exactly one HTTP answer. */
-export function respond(res: Response, outcome: IngestOutcome): void {
+export function respond(res: ServerResponse, outcome: IngestOutcome): void {
   switch (outcome.kind) {
     case 'accepted':
       sendAccepted(res, outcome.batch ? { results: outcome.results } : outcome.results[0]);
