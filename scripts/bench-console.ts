@@ -22,7 +22,11 @@ import os from 'node:os';
 import globalSetup from '../packages/testkit/src/global-setup';
 import globalTeardown from '../packages/testkit/src/global-teardown';
 import type { BrowserContext, Page } from 'playwright-core';
+import express from 'express';
+import { apiRouter } from '@cxfold/api';
 import { launch } from '../apps/console/e2e/browser';
+import { summarizeTrace, TRACE_CATEGORIES } from '../apps/console/e2e/trace';
+import { writeFileSync } from 'node:fs';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -60,8 +64,10 @@ async function vacuumProjections(sql: Sql, onlyIfNeeded: boolean): Promise<void>
  */
 const MARK_WATCH = `new PerformanceObserver((list) => { if (list.getEntriesByName('cxfold:data').length) globalThis.__cxfoldBenchMarked?.(''); }).observe({ type: 'mark' });`;
 
-async function watchMark(ctx: BrowserContext, page: Page): Promise<{ next: () => Promise<void> }> {
+async function watchMark(ctx: BrowserContext, page: Page, cpuThrottle: number): Promise<{ next: () => Promise<void> }> {
   const cdp = await ctx.newCDPSession(page);
+  // A slower machine, emulated: the page's main thread runs `cpuThrottle` times slower (DevTools' CPU throttling).
+  if (cpuThrottle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuThrottle });
   let waiting: (() => void) | null = null;
   cdp.on('Runtime.bindingCalled', (e) => {
     if (e.name === '__cxfoldBenchMarked') waiting?.();
@@ -115,8 +121,22 @@ async function main() {
       direct: { type: 'boolean', default: false },
       'keep-db': { type: 'string' },
       'from-db': { type: 'string' },
+      // Instead of timing: each load traced (Chromium trace with the CPU profiler), a summary of
+      // the main thread's time per screen printed, the traces written to /tmp (open in DevTools).
+      trace: { type: 'boolean', default: false },
+      // Only these screens (comma-separated names, e.g. cc-interactions,overview) / modes (reload,sign-in).
+      screens: { type: 'string' },
+      modes: { type: 'string', default: 'reload,sign-in' },
+      // name=dir,name=dir: console builds to compare, samples alternating (dir: a vite build's output).
+      variants: { type: 'string' },
+      // The page's main thread this many times slower (Chromium's CPU throttling): a slower machine.
+      'cpu-throttle': { type: 'string', default: '1' },
     },
   });
+  const cpuThrottle = Number(values['cpu-throttle']);
+  const variantServers: Server[] = [];
+  const onlyScreens = values.screens ? new Set(values.screens.split(',')) : null;
+  const modes = values.modes.split(',') as ('reload' | 'sign-in')[];
   const interactions = Number(values.interactions);
   const samples = Number(values.samples);
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/ensure-console.mjs')], { stdio: 'inherit' });
@@ -172,94 +192,126 @@ async function main() {
 
     const browser = await launch();
     const loadAverageAtStart = loadAverage();
+    const traces: Record<string, unknown[]> = {};
     const results: Record<string, { dataShownMs: number; warmReloadMs?: number; warmSamples?: number[]; rowsVisibleMs: number; domContentLoadedMs: number; samples: number[]; apiMs: Record<string, number>; waterfall: [string, number, number][] }> = {};
     try {
       // 'reload': a signed-in tab reloaded (key and profile in sessionStorage, as the console keeps
       // them); 'sign-in': the key alone, so /v1/me is asked first (right after signing in).
       const me = await (await fetch(`${p.baseUrl}/v1/me`, { headers: { authorization: `Bearer ${key}` } })).json();
+      // Each variant is a console build served by an API router of its own in this same process
+      // (same database client, same CPU): samples alternate between them (A B, B A, …), so every
+      // variant sees the same load. Without --variants, the pipeline's own API serves apps/console/dist.
+      const variantUrls: { name: string; url: string }[] = [];
+      for (const spec of values.variants?.split(',') ?? []) {
+        const [name, dir] = spec.split('=') as [string, string];
+        const server = createServer(express().disable('x-powered-by').use(apiRouter(env.db.db, { consoleDir: path.resolve(ROOT, dir) })));
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        variantServers.push(server);
+        variantUrls.push({ name, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      }
+      if (variantUrls.length === 0) variantUrls.push({ name: '', url: p.baseUrl });
       const targets = [
-        { mode: 'floor', screen: { name: 'page', hash: '', ready: 'table.grid tbody tr' }, url: floor.url },
-        ...(['reload', 'sign-in'] as const).flatMap((mode) => SCREENS.map((screen) => ({ mode, screen, url: `${p.baseUrl}/${screen.hash}` }))),
+        { mode: 'floor', screen: { name: 'page', hash: '', ready: 'table.grid tbody tr' }, urls: [{ name: '', url: floor.url }] },
+        ...modes.flatMap((mode) =>
+          SCREENS.filter((s) => !onlyScreens || onlyScreens.has(s.name)).map((screen) => ({ mode, screen, urls: variantUrls.map((v) => ({ name: v.name, url: `${v.url}/${screen.hash}` })) })),
+        ),
       ];
-      for (const { mode, screen, url } of targets) {
-        const times: number[] = [];
-        const dcl: number[] = [];
-        const dataShown: number[] = [];
-        const warmShown: number[] = [];
-        let apiMs: Record<string, number> = {};
-        let waterfall: [string, number, number][] = [];
+      for (const { mode, screen, urls } of targets) {
+        const acc = urls.map(() => ({ times: [] as number[], dcl: [] as number[], dataShown: [] as number[], warmShown: [] as number[], apiMs: {} as Record<string, number>, waterfall: [] as [string, number, number][] }));
         // One warm-up (the browser's first tab pays for its own start), then fresh contexts: no cache, no session.
         for (let i = 0; i <= samples; i++) {
-          const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-          await ctx.addInitScript(
-            `sessionStorage.setItem('cxfold.apiKey', ${JSON.stringify(key)});${mode === 'reload' ? `sessionStorage.setItem('cxfold.me', ${JSON.stringify(JSON.stringify(me))});` : ''}`,
-          );
-          // Told when the page marks `cxfold:data`, without touching the page before: a locator or
-          // waitForFunction would inject Playwright's script and poll on every frame, on the same
-          // main thread that is starting React (about 50-80 ms measured in a trace).
-          await ctx.addInitScript(MARK_WATCH);
-          const page = await ctx.newPage();
-          const marked = await watchMark(ctx, page);
-          const t0 = Date.now();
-          const shownMark = marked.next();
-          await page.goto(url);
-          await shownMark;
-          const elapsed = Date.now() - t0;
-          // Only now, after the mark: the screen really shows its rows (or cards).
-          try {
-            await page.locator(screen.ready).first().waitFor({ timeout: 30_000 });
-          } catch (err) {
-            await page.screenshot({ path: `/tmp/bench-console-${screen.name}.png` });
-            throw err;
+          for (const k of i % 2 ? [...urls.keys()].reverse() : urls.keys()) {
+            const { name: variant, url } = urls[k]!;
+            const a = acc[k]!;
+            const label = `${mode}:${screen.name}${variant ? `:${variant}` : ''}`;
+            const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+            await ctx.addInitScript(
+              `sessionStorage.setItem('cxfold.apiKey', ${JSON.stringify(key)});${mode === 'reload' ? `sessionStorage.setItem('cxfold.me', ${JSON.stringify(JSON.stringify(me))});` : ''}`,
+            );
+            // Told when the page marks `cxfold:data`, without touching the page before: a locator or
+            // waitForFunction would inject Playwright's script and poll on every frame, on the same
+            // main thread that is starting React (about 50-80 ms measured in a trace).
+            await ctx.addInitScript(MARK_WATCH);
+            const page = await ctx.newPage();
+            const marked = await watchMark(ctx, page, cpuThrottle);
+            const t0 = Date.now();
+            const shownMark = marked.next();
+            if (values.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+            await page.goto(url);
+            await shownMark;
+            const elapsed = Date.now() - t0;
+            if (values.trace) {
+              const buffer = await browser.stopTracing();
+              if (i > 0) {
+                const file = `/tmp/cxfold-trace-${label.replaceAll(':', '-')}-${i}.json`;
+                writeFileSync(file, buffer);
+                const counts = await page.evaluate<{ elements: number; nodes: number; rows: number; perRow: number }>(
+                  `(() => { const all = document.getElementsByTagName('*').length; let nodes = 0; const w = document.createTreeWalker(document, NodeFilter.SHOW_ALL); while (w.nextNode()) nodes++; const rows = document.querySelectorAll('tbody tr'); const first = rows[0]; return { elements: all, nodes, rows: rows.length, perRow: first ? first.getElementsByTagName('*').length + 1 : 0 }; })()`,
+                );
+                (traces[label] ??= []).push({ file, ...counts, ...summarizeTrace(JSON.parse(buffer.toString()).traceEvents) });
+              }
+            }
+            // Only now, after the mark: the screen really shows its rows (or cards).
+            try {
+              await page.locator(screen.ready).first().waitFor({ timeout: 30_000 });
+            } catch (err) {
+              await page.screenshot({ path: `/tmp/bench-console-${screen.name}.png` });
+              throw err;
+            }
+            const nav = await page.evaluate<number>(`Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd)`);
+            // In-page: navigation start → the screen's first data rendered (the app marks it).
+            const shown = await page.evaluate<number>(`Math.round(performance.getEntriesByName('cxfold:data')[0].startTime)`);
+            // Where the time went, for the last sample: each API call's duration.
+            a.apiMs = await page.evaluate<Record<string, number>>(
+              `Object.fromEntries(performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/')).map((r) => [new URL(r.name).pathname, Math.round(r.duration)]))`,
+            );
+            // The last sample's waterfall: [what, start, end] in ms from navigation start.
+            a.waterfall = await page.evaluate<[string, number, number][]>(
+              `[['document', 0, Math.round(performance.getEntriesByType('navigation')[0].responseEnd)], ['domContentLoaded', 0, Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd)], ...performance.getEntriesByType('resource').map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]), ['cxfold:data', 0, Math.round(performance.getEntriesByName('cxfold:data')[0].startTime)]]`,
+            );
+            if (i > 0) {
+              a.times.push(elapsed);
+              a.dcl.push(nav);
+              a.dataShown.push(shown);
+            }
+            // Warm: the same tab reloaded, as an analyst reloads a tab (HTTP cache, compiled code
+            // and the session kept). Reported beside the cold figure, never instead of it. After
+            // sign-in the tab holds the profile too, so a warm reload is the same in both modes:
+            // measured once, with the reload mode.
+            if (mode === 'reload' && screen.name !== 'page' && !values.trace) {
+              await new Promise((r) => setTimeout(r, 300));
+              const again = marked.next();
+              await page.reload();
+              await again;
+              await page.locator(screen.ready).first().waitFor({ timeout: 30_000 });
+              if (i > 0) a.warmShown.push(await page.evaluate<number>(`Math.round(performance.getEntriesByName('cxfold:data')[0].startTime)`));
+            }
+            await ctx.close();
           }
-          const nav = await page.evaluate<number>(`Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd)`);
-          // In-page: navigation start → the screen's first data rendered (the app marks it).
-          const shown = await page.evaluate<number>(`Math.round(performance.getEntriesByName('cxfold:data')[0].startTime)`);
-          // Where the time went, for the last sample: each API call's duration.
-          apiMs = await page.evaluate<Record<string, number>>(
-            `Object.fromEntries(performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/')).map((r) => [new URL(r.name).pathname, Math.round(r.duration)]))`,
-          );
-          // The last sample's waterfall: [what, start, end] in ms from navigation start.
-          waterfall = await page.evaluate<[string, number, number][]>(
-            `[['document', 0, Math.round(performance.getEntriesByType('navigation')[0].responseEnd)], ['domContentLoaded', 0, Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd)], ...performance.getEntriesByType('resource').map((r) => [new URL(r.name).pathname, Math.round(r.startTime), Math.round(r.responseEnd)]), ['cxfold:data', 0, Math.round(performance.getEntriesByName('cxfold:data')[0].startTime)]]`,
-          );
-          if (i > 0) {
-            times.push(elapsed);
-            dcl.push(nav);
-            dataShown.push(shown);
-          }
-          // Warm: the same tab reloaded, as an analyst reloads a tab (HTTP cache, compiled code
-          // and the session kept). Reported beside the cold figure, never instead of it. After
-          // sign-in the tab holds the profile too, so a warm reload is the same in both modes:
-          // measured once, with the reload mode.
-          if (mode === 'reload' && screen.name !== 'page') {
-            await new Promise((r) => setTimeout(r, 300));
-            const again = marked.next();
-            await page.reload();
-            await again;
-            await page.locator(screen.ready).first().waitFor({ timeout: 30_000 });
-            if (i > 0) warmShown.push(await page.evaluate<number>(`Math.round(performance.getEntriesByName('cxfold:data')[0].startTime)`));
-          }
-          await ctx.close();
         }
-        // dataShownMs: in the page, from navigation start; rowsVisibleMs: seen from outside, including the new tab.
-        results[`${mode}:${screen.name}`] = {
-          dataShownMs: median(dataShown),
-          ...(warmShown.length ? { warmReloadMs: median(warmShown), warmSamples: warmShown } : {}),
-          rowsVisibleMs: median(times),
-          domContentLoadedMs: median(dcl),
-          samples: dataShown,
-          apiMs,
-          waterfall,
-        };
+        urls.forEach(({ name: variant }, k) => {
+          const a = acc[k]!;
+          // dataShownMs: in the page, from navigation start; rowsVisibleMs: seen from outside, including the new tab.
+          results[`${mode}:${screen.name}${variant ? `:${variant}` : ''}`] = {
+            dataShownMs: median(a.dataShown),
+            ...(a.warmShown.length ? { warmReloadMs: median(a.warmShown), warmSamples: a.warmShown } : {}),
+            rowsVisibleMs: median(a.times),
+            domContentLoadedMs: median(a.dcl),
+            samples: a.dataShown,
+            apiMs: a.apiMs,
+            waterfall: a.waterfall,
+          };
+        });
       }
     } finally {
       await browser.close();
     }
     const [counts] = await env.db.sql<{ interactions: number; flows: number }[]>`select (select count(*)::int from interactions) as interactions, (select count(*)::int from flow_executions) as flows`;
-    process.stdout.write(`${JSON.stringify({ bench: 'console', interactions: counts?.interactions, flowExecutions: counts?.flows, samplesPerScreen: samples, loadAverageAtStart, loadAverage: loadAverage(), cpus: os.cpus().length, screens: results })}\n`);
+    if (values.trace) process.stdout.write(`${JSON.stringify({ bench: 'console-trace', loadAverageAtStart, loadAverage: loadAverage(), traces }, null, 1)}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'console', interactions: counts?.interactions, flowExecutions: counts?.flows, samplesPerScreen: samples, ...(cpuThrottle > 1 ? { cpuThrottle } : {}), loadAverageAtStart, loadAverage: loadAverage(), cpus: os.cpus().length, screens: results })}\n`);
   } finally {
     floor.server.close();
+    for (const server of variantServers) server.close();
     await p.close();
     const keep = values['keep-db'];
     if (keep) {
