@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { parseHash, hrefOf, type Route } from './lib/router';
 
 export function useRoute(): Route {
@@ -13,6 +13,26 @@ export function useRoute(): Route {
 
 export function navigate(route: Route): void {
   window.location.hash = hrefOf(route);
+}
+
+/**
+ * State that goes back to `initial()` whenever `key` changes, within the render that sees the new
+ * key (React's "adjusting state when a prop changes"), not in an effect after it. The effect
+ * (`useEffect(() => setX(…), [key])`) drew the whole screen a second time right after its first
+ * commit, and for one render paired new filters with the old page's cursor.
+ */
+export function useKeyedState<T>(key: string, initial: () => T): [T, Dispatch<SetStateAction<T>>] {
+  const [state, setState] = useState(() => ({ key, value: initial() }));
+  let value = state.value;
+  if (state.key !== key) {
+    value = initial();
+    setState({ key, value });
+  }
+  const set = useCallback<Dispatch<SetStateAction<T>>>(
+    (next) => setState((s) => ({ key: s.key, value: typeof next === 'function' ? (next as (prev: T) => T)(s.value) : next })),
+    [],
+  );
+  return [value, set];
 }
 
 export interface Resource<T> {

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useKeyedState } from '../hooks';
 import { PAGE_SIZES } from '../lib/filters';
 
 /** Keyset pages: the API gives the next page's cursor, so the pager keeps the cursors it has seen. */
 export function usePager(resetKey: string) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  useEffect(() => setCursors([null]), [resetKey]);
+  const [cursors, setCursors] = useKeyedState<(string | null)[]>(resetKey, () => [null]);
   const page = cursors.length - 1;
   return {
     page,

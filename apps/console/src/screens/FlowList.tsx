@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { FlowExecution, FlowListItem, Option, PageOf } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useAfterPaint, useResource, useDataShownMark } from '../hooks';
+import { navigate, useAfterPaint, useKeyedState, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_FLOW_FILTERS, DURATION_OPS, flowApiParams, flowFiltersFromQuery, filtersToQuery, nextSort, type FlowFilters, type FlowSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
@@ -31,9 +31,8 @@ export function FlowList({ query }: { query: Query }) {
   const { api, me } = useSession();
   const applied = flowFiltersFromQuery(query);
   const appliedKey = JSON.stringify(applied);
-  const [draft, setDraft] = useState<FlowFilters>(applied);
   // The form follows navigation (back/forward, saved searches, sort clicks); keyed on the value, not the object.
-  useEffect(() => setDraft(applied), [appliedKey]);
+  const [draft, setDraft] = useKeyedState(appliedKey, () => applied);
   const pager = usePager(appliedKey);
   const list = useResource(
     async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<FlowListItem>>(flowListPath(applied, pager.cursor), {}, signal)) }),

@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { InteractionListItem, Option, PageOf } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useAfterPaint, useResource, useDataShownMark } from '../hooks';
+import { navigate, useAfterPaint, useKeyedState, useResource, useDataShownMark } from '../hooks';
 import { DEFAULT_INTERACTION_FILTERS, filtersToQuery, interactionApiParams, interactionFiltersFromQuery, nextSort, type InteractionFilters, type InteractionSort } from '../lib/filters';
 import { formatDateTime, formatDuration, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
@@ -22,9 +22,8 @@ export function InteractionList({ query }: { query: Query }) {
   const { api, me } = useSession();
   const applied = interactionFiltersFromQuery(query);
   const appliedKey = JSON.stringify(applied);
-  const [draft, setDraft] = useState(applied);
   // The form follows navigation (back/forward, saved searches, sort clicks); keyed on the value, not the object.
-  useEffect(() => setDraft(applied), [appliedKey]);
+  const [draft, setDraft] = useKeyedState(appliedKey, () => applied);
   const pager = usePager(appliedKey);
   const list = useResource(
     async (signal) => ({ pageIndex: pager.page, ...(await api.get<PageOf<InteractionListItem>>(interactionListPath(applied, pager.cursor), {}, signal)) }),
@@ -117,41 +116,44 @@ export function InteractionList({ query }: { query: Query }) {
               </tr>
             </thead>
             <tbody>
-              {list.data?.items.map((i) => (
-                <tr key={i.id}>
-                  <td className="nowrap">
-                    <a href={hrefOf({ name: 'interaction', id: i.id, query: {} })} aria-label={`Interaction ${i.id}, created ${formatDateTime(i.created, me.timeZone)}`}>
-                      {formatDateTime(i.created, me.timeZone)}
-                    </a>
-                  </td>
-                  <td className="nowrap">{formatDateTime(i.closed, me.timeZone)}</td>
-                  <td>{orDash(i.channel)}</td>
-                  <td>{orDash(i.queue?.name ?? i.queue?.id)}</td>
-                  <td>{orDash(i.agent?.name ?? i.agent?.id)}</td>
-                  <td>{orDash(i.client)}</td>
-                  <td className="mono">{orDash(i.did)}</td>
-                  <td>{orDash(i.disposition)}</td>
-                  <td className="num">{formatDuration(i.duration)}</td>
-                  <td className="num">{formatDuration(i.acw)}</td>
-                  <td>
-                    <StatusBadge status={i.status} />
-                  </td>
-                  <td>
-                    {i.origin ? (
-                      <button type="button" className="badge badge-c" aria-label={`Client history of ${i.origin}`} onClick={() => setHistory({ kind: 'client', address: i.origin! })}>
-                        C
-                      </button>
-                    ) : null}
-                  </td>
-                  <td>
-                    {i.agent ? (
-                      <button type="button" className="badge badge-a" aria-label={`Agent history of ${i.agent.name ?? i.agent.id}`} onClick={() => setHistory({ kind: 'agent', id: i.agent!.id, name: i.agent!.name ?? i.agent!.id })}>
-                        A
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
+              {list.data?.items.map((i) => {
+                const created = formatDateTime(i.created, me.timeZone);
+                return (
+                  <tr key={i.id}>
+                    <td className="nowrap">
+                      <a href={hrefOf({ name: 'interaction', id: i.id, query: {} })} aria-label={`Interaction ${i.id}, created ${created}`}>
+                        {created}
+                      </a>
+                    </td>
+                    <td className="nowrap">{formatDateTime(i.closed, me.timeZone)}</td>
+                    <td>{orDash(i.channel)}</td>
+                    <td>{orDash(i.queue?.name ?? i.queue?.id)}</td>
+                    <td>{orDash(i.agent?.name ?? i.agent?.id)}</td>
+                    <td>{orDash(i.client)}</td>
+                    <td className="mono">{orDash(i.did)}</td>
+                    <td>{orDash(i.disposition)}</td>
+                    <td className="num">{formatDuration(i.duration)}</td>
+                    <td className="num">{formatDuration(i.acw)}</td>
+                    <td>
+                      <StatusBadge status={i.status} />
+                    </td>
+                    <td>
+                      {i.origin ? (
+                        <button type="button" className="badge badge-c" aria-label={`Client history of ${i.origin}`} onClick={() => setHistory({ kind: 'client', address: i.origin! })}>
+                          C
+                        </button>
+                      ) : null}
+                    </td>
+                    <td>
+                      {i.agent ? (
+                        <button type="button" className="badge badge-a" aria-label={`Agent history of ${i.agent.name ?? i.agent.id}`} onClick={() => setHistory({ kind: 'agent', id: i.agent!.id, name: i.agent!.name ?? i.agent!.id })}>
+                          A
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           {list.loading && !list.data ? <Loading what="interactions" /> : null}

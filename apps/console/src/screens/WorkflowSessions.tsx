@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { WorkflowSession } from '../api/types';
 import { useSession } from '../context';
-import { navigate, useInterval, useResource, useDataShownMark } from '../hooks';
+import { navigate, useInterval, useKeyedState, useResource, useDataShownMark } from '../hooks';
 import { formatClock, formatDateTime, orDash } from '../lib/format';
 import { hrefOf, type Query } from '../lib/router';
 import { pageLimit, pageOf } from '../lib/paging';
@@ -21,8 +21,7 @@ const REFRESH_MS = 15_000;
 export function WorkflowSessions({ query }: { query: Query }) {
   const { api, me } = useSession();
   const limit = pageLimit(query);
-  const [wanted, setWanted] = useState(0);
-  useEffect(() => setWanted(0), [limit]);
+  const [wanted, setWanted] = useKeyedState(String(limit), () => 0);
   const list = useResource(
     async (signal) => ({ at: Date.now(), items: (await api.get<{ items: WorkflowSession[] }>(SESSIONS_PATH, {}, signal)).items }),
     'sessions',
