@@ -55,7 +55,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 400,
     reportCompressedSize: true,
   },
-  worker: { format: 'iife' },
   server: {
     // `vite` in apps/console while `npm start` runs: the API on port 3000.
     proxy: { '/v1': 'http://127.0.0.1:3000' },

@@ -17,12 +17,6 @@ const key = loadKey();
 if (key) early.start(key, [...(loadMe() ? [] : [ME_PATH]), ...firstRequests(route)]);
 // React starts once its chunk and the screen's are both in: the first render draws the screen.
 void Promise.all([import('./start'), preloadScreen(route.name)]).then(([m]) => m.start(document.getElementById('root')!));
-// Meanwhile, ICU's one-off load (the tab's first date formatter) is made by a worker, on another
-// thread, so the main thread does not pay for it (lib/intl-warm.ts): the profile's zone on a
-// reload; after sign-in any zone does, the load is the same.
-const zone = loadMe()?.timeZone ?? 'UTC';
-try {
-  new Worker(new URL('./lib/intl-warm.ts', import.meta.url)).postMessage(zone);
-} catch {
-  setTimeout(() => prepareTimeZone(zone));
-}
+// Meanwhile (a task later, once the chunks are asked for), the date formatter's one-off set-up:
+// the profile's zone on a reload; after sign-in any zone does, the set-up is the same (lib/format.ts).
+setTimeout(() => prepareTimeZone(loadMe()?.timeZone ?? 'UTC'));

@@ -3,15 +3,11 @@
  * an analyst in London reading a New York tenant sees New York times, as the exports do.
  */
 const cache = new Map<string, Intl.DateTimeFormat>();
-/** The formatter's options: lib/intl-warm.ts makes the same one in a worker (see there). */
-export const formatterFor = (timeZone: string): Intl.DateTimeFormat =>
-  new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
-
 /** The wall-clock fields (year … fractionalSecond) of an instant in `timeZone`; one formatter per zone. */
 export function zonedParts(at: string | number, timeZone: string): Record<string, string> {
   let f = cache.get(timeZone);
   if (!f) {
-    f = formatterFor(timeZone);
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
     cache.set(timeZone, f);
   }
   return Object.fromEntries(f.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
@@ -19,10 +15,12 @@ export function zonedParts(at: string | number, timeZone: string): Record<string
 const parts = zonedParts;
 
 /**
- * Makes the zone's formatter at once. A tab's first Intl.DateTimeFormat loads ICU's data (11 to
- * 150 ms on the main thread of a fresh Chromium tab, depending on the machine's load, whatever
- * the zone; a second zone then costs about 1 ms). src/main.tsx has a worker do it
- * (lib/intl-warm.ts) and calls this only where workers are missing.
+ * Creates the zone's formatter before React draws the first screen (src/main.tsx, while the
+ * browser is still fetching React). A tab's first Intl.DateTimeFormat loads ICU's data: 11 to
+ * 150 ms in a fresh Chromium tab depending on the machine and its load, whatever the zone (a
+ * second zone then costs about 1 ms). Drawn in the first render instead, it delayed the rows by
+ * as much. (A worker can make that load for the page, since it is made once per process, but in
+ * paired runs the page came out slower with it: docs/console.md, "Load time".)
  */
 export function prepareTimeZone(timeZone: string): void {
   try {
