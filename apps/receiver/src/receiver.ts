@@ -36,6 +36,7 @@ type Settings = Pick<
   | 'SIGNATURE_TOLERANCE_S'
   | 'GROUP_COMMIT_MAX'
   | 'GROUP_COMMIT_IN_FLIGHT'
+  | 'ENQUEUE_LINGER_MS'
   | 'SHUTDOWN_TIMEOUT_MS'
   | 'RATE_LIMIT_PER_SECOND'
   | 'BACKLOG_SOFT_LIMIT'
@@ -54,7 +55,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const queue = new FoldQueue(redis, env.QUEUE_PREFIX, { attempts: env.JOB_ATTEMPTS ?? 5, backoffMs: env.JOB_BACKOFF_MS ?? 1_000 });
   const backlog = new BacklogMonitor(queue, { soft: env.BACKLOG_SOFT_LIMIT, hard: env.BACKLOG_HARD_LIMIT, intervalMs: env.BACKLOG_POLL_MS }, logger);
   backlog.start();
-  const enqueuer = new CoalescingEnqueuer(queue);
+  const enqueuer = new CoalescingEnqueuer(queue, { lingerMs: env.ENQUEUE_LINGER_MS });
   const engine = new IngestEngine({
     tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
     writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX, maxInFlight: env.GROUP_COMMIT_IN_FLIGHT }),

@@ -32,7 +32,7 @@ describe('CoalescingEnqueuer', () => {
 
   it('sends a flush as soon as it holds maxEvents, without waiting for the turn to end', async () => {
     const adder = recordingAdder();
-    const q = new CoalescingEnqueuer(adder, 3);
+    const q = new CoalescingEnqueuer(adder, { maxEvents: 3 });
     const first = q.add([event(1), event(2)]);
     const second = q.add([event(3)]);
     expect(adder.calls).toEqual([[1, 2, 3]]);
@@ -53,6 +53,43 @@ describe('CoalescingEnqueuer', () => {
     const q = new CoalescingEnqueuer(adder);
     await q.add([event(5)]);
     expect(adder.calls).toEqual([[5]]);
+  });
+
+  it('with a linger, joins the requests of several turns until the linger is up', async () => {
+    jest.useFakeTimers();
+    try {
+      const adder = recordingAdder();
+      const q = new CoalescingEnqueuer(adder, { lingerMs: 5 });
+      const first = q.add([event(1)]);
+      await jest.advanceTimersByTimeAsync(4);
+      const second = q.add([event(2)]);
+      expect(adder.calls).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(adder.calls).toEqual([[1, 2]]);
+      await Promise.all([first, second]);
+      const third = q.add([event(3)]);
+      await jest.advanceTimersByTimeAsync(5);
+      await third;
+      expect(adder.calls).toEqual([[1, 2], [3]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('with a linger, a flush that fills up is sent at once and its timer does not send it again', async () => {
+    jest.useFakeTimers();
+    try {
+      const adder = recordingAdder();
+      const q = new CoalescingEnqueuer(adder, { lingerMs: 5, maxEvents: 2 });
+      const full = q.add([event(1), event(2)]);
+      expect(adder.calls).toEqual([[1, 2]]);
+      await full;
+      await jest.advanceTimersByTimeAsync(10);
+      expect(adder.calls).toEqual([[1, 2]]);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('drain sends what is gathered at once and waits for flushes in flight', async () => {
