@@ -85,6 +85,7 @@ const KEYS = [
   'ingest_ratio',
   'ack_p50_ms',
   'ack_p99_ms_half_load',
+  'baseline_ack_p99_ms_half_load',
   'drain_events_per_s',
   'fold_lag_p99_ms_1k',
   'api_list_p95_ms',
@@ -394,7 +395,6 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
         say(`    ${cpuLine(result.cpu)}, load generator ${result.loadGeneratorCores}${server === 'receiver' ? `, ${perJob(result)} events per fold job` : ''}`);
       }
     }
-    await baseline.stop();
     // Best run of each side: the machine is shared, and other work only ever takes throughput away.
     const bestOf = (server: 'receiver' | 'baseline') => runs.filter((x) => x.server === server).reduce((a, b) => (b.result.eventsPerS > a.result.eventsPerS ? b : a)).result;
     const full = bestOf('receiver');
@@ -414,6 +414,17 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     const pacedServer = latencyShares(serverBefore, await serverLatency(baseUrl));
     say(`  receiver at ${halfRate} events/s evenly paced: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, non-2xx ${paced.non2xx}, ${perJob(paced)} events per fold job`);
     say(`    inside the receiver (its own histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`);
+    // The same sender at the same rate against the baseline: the tail that this machine, this
+    // sender and a bare Express + BullMQ server give before any of the receiver's work.
+    const pacedBaseline = await measured(() =>
+      runLoad<SendResult>(
+        'baseline-half-paced',
+        { mode: 'paced', baseUrl: bUrl, tenant: 'bench', hubSecret: tenant.hubSecret, seed: 600_001, rate: halfRate, durationS: s.durationS, maxSockets: s.connections },
+        timeout,
+      ),
+    );
+    say(`  baseline at ${halfRate} events/s evenly paced: p50 ${pacedBaseline.latencyMs.p50} ms, p99 ${pacedBaseline.latencyMs.p99} ms, non-2xx ${pacedBaseline.non2xx}`);
+    await baseline.stop();
     await receiver.stop();
     await jobs.queue.close();
     jobs.redis.disconnect();
@@ -424,7 +435,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       if (result.non2xx || result.errors || result.duplicates || result.timeouts) problems.push(`${server} round ${r}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.duplicates} duplicates`);
       if (result.refilledDuringRun) problems.push(`${server} round ${r}: the signed-event pool ran out (${result.refilledDuringRun} events generated while measuring)`);
     }
-    for (const [name, result] of [['half load', half], ['half load paced', paced]] as const) {
+    for (const [name, result] of [['half load', half], ['half load paced', paced], ['baseline half load paced', pacedBaseline]] as const) {
       if (result.non2xx || result.errors || result.duplicates) problems.push(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.duplicates} duplicates`);
     }
     const acknowledged = runs.filter((x) => x.server === 'receiver').reduce((n, x) => n + x.result.accepted, 0) + half.accepted + paced.accepted;
@@ -441,6 +452,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       ...runs.map(({ round: r, server, result: x }) => `| ${server} full load, round ${r} | ${x.eventsPerS} | ${x.latencyMs.p50} | ${x.latencyMs.p99} | ${x.non2xx} | ${server === 'receiver' ? perJob(x) : '1'} | ${cpuCells(x.cpu)} | ${x.loadGeneratorCores} |`),
       `| receiver at ${halfRate}/s, autocannon overallRate | ${half.eventsPerS} | ${half.latencyMs.p50} | ${half.latencyMs.p99} | ${half.non2xx} | ${perJob(half)} | ${cpuCells(half.cpu)} | ${half.loadGeneratorCores} |`,
       `| receiver at ${halfRate}/s, evenly paced | ${paced.eventsPerS} | ${paced.latencyMs.p50} | ${paced.latencyMs.p99} | ${paced.non2xx} | ${perJob(paced)} | ${cpuCells(paced.cpu)} | ${paced.loadGeneratorCores} |`,
+      `| baseline at ${halfRate}/s, evenly paced | ${pacedBaseline.eventsPerS} | ${pacedBaseline.latencyMs.p50} | ${pacedBaseline.latencyMs.p99} | ${pacedBaseline.non2xx} | 1 | ${cpuCells(pacedBaseline.cpu)} | ${pacedBaseline.loadGeneratorCores} |`,
       '',
       `Evenly paced run, time inside the receiver (request in → answer written, its \`cxfold_http_request_duration_seconds\` histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}. The sender's latency adds the network stack and the wait for a CPU on both sides.`,
       '',
@@ -454,11 +466,13 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     // autocannon's overallRate sends each second's quota from all 64 connections back to back,
     // then idles, so for part of every second it is full load again (reported beside it).
     ctx.figures.ack_p99_ms_half_load = paced.latencyMs.p99;
+    ctx.figures.baseline_ack_p99_ms_half_load = pacedBaseline.latencyMs.p99;
     ctx.details.ingest = {
       full,
       baseline: base,
       half: { rate: halfRate, ...half },
       halfPaced: { rate: halfRate, ...paced, insideReceiver: pacedServer },
+      halfPacedBaseline: { rate: halfRate, ...pacedBaseline },
       runs: runs.map(({ round: r, server, result }) => ({
         round: r,
         server,
@@ -760,6 +774,7 @@ const LABELS: Record<Key, string> = {
   ingest_ratio: 'ingest ÷ baseline',
   ack_p50_ms: 'ack latency p50 at full load (ms)',
   ack_p99_ms_half_load: 'ack latency p99 at half load (ms)',
+  baseline_ack_p99_ms_half_load: 'the same sender against the baseline, p99 (ms)',
   drain_events_per_s: 'fold drain, events/s',
   fold_lag_p99_ms_1k: 'received → folded p99 at 1,000 events/s (ms)',
   api_list_p95_ms: 'GET /v1/interactions p95 (ms)',
