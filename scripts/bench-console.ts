@@ -7,7 +7,7 @@
  * navigation to the first data on screen. Prints one JSON line (medians in ms). Nothing here
  * asserts a time: this is a measurement, to be read and written down (docs/console.md).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -131,6 +131,8 @@ async function main() {
       variants: { type: 'string' },
       // The page's main thread this many times slower (Chromium's CPU throttling): a slower machine.
       'cpu-throttle': { type: 'string', default: '1' },
+      // This many processes spinning on the CPU while the pages load: a machine busy with other work.
+      busy: { type: 'string', default: '0' },
     },
   });
   const cpuThrottle = Number(values['cpu-throttle']);
@@ -191,6 +193,10 @@ async function main() {
     const key = (await createApiKey(env.db.db, 'demo', 'admin', [])).key;
 
     const browser = await launch();
+    // Other work on the machine, made on purpose: N processes that only spin (killed after the loads).
+    const spinners = Array.from({ length: Number(values.busy) }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    process.on('exit', () => spinners.forEach((c) => c.kill()));
+    if (spinners.length) await new Promise((r) => setTimeout(r, 5_000));
     const loadAverageAtStart = loadAverage();
     const traces: Record<string, unknown[]> = {};
     const results: Record<string, { dataShownMs: number; warmReloadMs?: number; warmSamples?: number[]; rowsVisibleMs: number; domContentLoadedMs: number; samples: number[]; apiMs: Record<string, number>; waterfall: [string, number, number][] }> = {};
@@ -305,10 +311,11 @@ async function main() {
       }
     } finally {
       await browser.close();
+      for (const c of spinners) c.kill();
     }
     const [counts] = await env.db.sql<{ interactions: number; flows: number }[]>`select (select count(*)::int from interactions) as interactions, (select count(*)::int from flow_executions) as flows`;
     if (values.trace) process.stdout.write(`${JSON.stringify({ bench: 'console-trace', loadAverageAtStart, loadAverage: loadAverage(), traces }, null, 1)}\n`);
-    process.stdout.write(`${JSON.stringify({ bench: 'console', interactions: counts?.interactions, flowExecutions: counts?.flows, samplesPerScreen: samples, ...(cpuThrottle > 1 ? { cpuThrottle } : {}), loadAverageAtStart, loadAverage: loadAverage(), cpus: os.cpus().length, screens: results })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'console', interactions: counts?.interactions, flowExecutions: counts?.flows, samplesPerScreen: samples, ...(cpuThrottle > 1 ? { cpuThrottle } : {}), ...(spinners.length ? { busy: spinners.length } : {}), loadAverageAtStart, loadAverage: loadAverage(), cpus: os.cpus().length, screens: results })}\n`);
   } finally {
     floor.server.close();
     for (const server of variantServers) server.close();
