@@ -49,7 +49,7 @@ export class RawEventWriter {
   }
 
   private maybeFlush(): void {
-    if (this.pending.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 2)) return;
+    if (this.pending.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 1)) return;
     const batch: Pending[] = [];
     let size = 0;
     while (this.pending.length > 0) {
