@@ -48,6 +48,12 @@ export function clientProblemFor(err: unknown): Problem | null {
 
 /** Answers an error as problem+json; never a stack trace in a response. */
 export function answerError(logger: Logger, err: unknown, res: ServerResponse, requestId: unknown): void {
+  if (res.headersSent) {
+    // Too late for an answer (a stream failed halfway): cut the connection so the client sees a failure, not a short body.
+    logger.error({ err, requestId }, 'error after the answer started');
+    res.destroy();
+    return;
+  }
   const problem = clientProblemFor(err);
   if (problem) return sendProblem(res, problem);
   logger.error({ err, requestId }, 'unhandled error');
