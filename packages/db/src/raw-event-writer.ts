@@ -102,6 +102,19 @@ export class RawEventWriter {
   }
 }
 
+/**
+ * The payloads as one text, one JSON document per line. JSON.stringify never writes a raw
+ * newline (it escapes control characters inside strings and adds no whitespace), so Postgres
+ * splits it back with `string_to_array(…, chr(10))` in the same order. An array literal would
+ * have escaped every quote of every payload (the bulk of the bytes), a copy per payload that
+ * cost the receiver about 5% of its CPU per event at moderate load.
+ */
+function payloadLines(items: RawEventInput[]): string {
+  let out = '';
+  for (let i = 0; i < items.length; i++) out += (i > 0 ? '\n' : '') + JSON.stringify(items[i]!.payload);
+  return out;
+}
+
 /** One insert for many events; rows already present (same tenant + event id) are skipped. */
 export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise<Map<string, number>> {
   if (items.length === 0) return new Map();
@@ -115,7 +128,7 @@ export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise
       ${pgArrayLiteral(items.map((i) => i.eventType))}::text[],
       ${pgArrayLiteral(items.map((i) => i.subjectId))}::text[],
       ${pgArrayLiteral(items.map((i) => i.occurredAtMs))}::float8[],
-      ${pgArrayLiteral(items.map((i) => JSON.stringify(i.payload)))}::text[],
+      string_to_array(${payloadLines(items)}::text, chr(10)),
       ${pgArrayLiteral(items.map((i) => i.maskCount))}::int4[],
       ${pgArrayLiteral(items.map((i) => i.requestId ?? ''))}::text[]
     ) as u(t, e, k, ty, s, o, p, m, r)
