@@ -1,18 +1,28 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { parseHash, hrefOf, type Route } from './lib/router';
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  // Kept as the hash text, so a second notice of the same navigation (see navigate) renders nothing.
+  const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
-    const on = () => setRoute(parseHash(window.location.hash));
+    const on = () => setHash(window.location.hash);
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  return route;
+  return useMemo(() => parseHash(hash), [hash]);
 }
 
+/**
+ * Goes to `route`. The browser's own hashchange comes later, as a task of its own; the app is
+ * told at once, so the new screen (and a filter form reset to the new URL) is drawn within the
+ * click that navigated. Otherwise a choice made right after Reset could land on the old form
+ * and then be wiped when the hashchange arrived.
+ */
 export function navigate(route: Route): void {
-  window.location.hash = hrefOf(route);
+  const href = hrefOf(route);
+  if (window.location.hash === href) return;
+  window.location.hash = href;
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
 /**
