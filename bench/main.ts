@@ -403,26 +403,19 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     const halfRate = Math.max(1, Math.round(full.eventsPerS / 2));
     const half = await load('ingest-half', baseUrl, 500_001, { overallRate: halfRate, prepare: Math.ceil(halfRate * s.durationS * 1.2) });
     say(`  receiver at ${halfRate} req/s (autocannon overallRate): p50 ${half.latencyMs.p50} ms, p99 ${half.latencyMs.p99} ms, non-2xx ${half.non2xx}`);
+    // The evenly paced sender at half load, the same payloads (seed) against either server.
+    const pacedAt = (name: string, target: string) =>
+      measured(() =>
+        runLoad<SendResult>(name, { mode: 'paced', baseUrl: target, tenant: 'bench', hubSecret: tenant.hubSecret, seed: 600_001, rate: halfRate, durationS: s.durationS, maxSockets: s.connections }, timeout),
+      );
     const serverBefore = await serverLatency(baseUrl);
-    const paced = await measured(() =>
-      runLoad<SendResult>(
-        'ingest-half-paced',
-        { mode: 'paced', baseUrl, tenant: 'bench', hubSecret: tenant.hubSecret, seed: 600_001, rate: halfRate, durationS: s.durationS, maxSockets: s.connections },
-        timeout,
-      ),
-    );
+    const paced = await pacedAt('ingest-half-paced', baseUrl);
     const pacedServer = latencyShares(serverBefore, await serverLatency(baseUrl));
     say(`  receiver at ${halfRate} events/s evenly paced: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, non-2xx ${paced.non2xx}, ${perJob(paced)} events per fold job`);
     say(`    inside the receiver (its own histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`);
     // The same sender at the same rate against the baseline: the tail that this machine, this
     // sender and a bare Express + BullMQ server give before any of the receiver's work.
-    const pacedBaseline = await measured(() =>
-      runLoad<SendResult>(
-        'baseline-half-paced',
-        { mode: 'paced', baseUrl: bUrl, tenant: 'bench', hubSecret: tenant.hubSecret, seed: 600_001, rate: halfRate, durationS: s.durationS, maxSockets: s.connections },
-        timeout,
-      ),
-    );
+    const pacedBaseline = await pacedAt('baseline-half-paced', bUrl);
     say(`  baseline at ${halfRate} events/s evenly paced: p50 ${pacedBaseline.latencyMs.p50} ms, p99 ${pacedBaseline.latencyMs.p99} ms, non-2xx ${pacedBaseline.non2xx}`);
     await baseline.stop();
     await receiver.stop();
