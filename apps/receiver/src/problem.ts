@@ -16,9 +16,14 @@ export interface Problem {
  * body. Headers set before (x-request-id, Retry-After) are kept; Node drops the body of a HEAD.
  */
 export function sendProblem(res: ServerResponse, problem: Problem): void {
-  const body = JSON.stringify({ type: problem.type ?? `https://cxfold.dev/problems/${problem.status}`, ...problem });
-  res.statusCode = problem.status;
-  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+  sendJsonText(res, problem.status, 'application/problem+json', JSON.stringify({ type: problem.type ?? `https://cxfold.dev/problems/${problem.status}`, ...problem }));
+}
+
+/**
+ * A JSON answer as Express' `res.send` writes it (etag and x-powered-by are off here), with
+ * Node's own methods: every problem and every 202 of the receiver goes through this.
+ */
+export function sendJsonText(res: ServerResponse, status: number, type: string, text: string): void {
+  res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import express, { type Request, type Response, type NextFunction, type Router } from 'express';
 import { parseTaskEventType, jsonSchemas } from '@cxfold/contracts';
 import type { AuthHeaders, IngestEngine, IngestOutcome, IngestSource } from '@cxfold/ingest';
-import { sendProblem } from './problem';
+import { sendJsonText, sendProblem } from './problem';
 
 export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 
@@ -30,21 +30,11 @@ export function taskEventSource(event: unknown): IngestSource | null {
 
 export const UNKNOWN_EVENT = { status: 404, title: 'Unknown event', detail: 'event must be created, queued, routed, transferred or closed' } as const;
 
-/**
- * The 202 as Express' `res.json` writes it (etag and x-powered-by are off in this app),
- * without its content negotiation: it is every accepted delivery's answer.
- */
-function sendAccepted(res: ServerResponse, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(202, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
-  res.end(json);
-}
-
 /** Maps every engine outcome to exactly one HTTP answer. */
 export function respond(res: ServerResponse, outcome: IngestOutcome): void {
   switch (outcome.kind) {
     case 'accepted':
-      sendAccepted(res, outcome.batch ? { results: outcome.results } : outcome.results[0]);
+      sendJsonText(res, 202, 'application/json', JSON.stringify(outcome.batch ? { results: outcome.results } : outcome.results[0]));
       return;
     case 'unknown_tenant':
       sendProblem(res, { status: 404, title: 'Unknown tenant' });
