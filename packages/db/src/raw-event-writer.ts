@@ -116,23 +116,32 @@ function payloadLines(items: RawEventInput[]): string {
   return out;
 }
 
-/** One insert for many events; rows already present (same tenant + event id) are skipped. */
+/**
+ * One insert for many events; rows already present (same tenant + event id) are skipped.
+ *
+ * The arrays are unnested in the select list (a ProjectSet, one row at a time), not in FROM:
+ * `from unnest(a, b, …)` is ROWS FROM, a function scan that first copies each of the nine
+ * arrays into a tuplestore of its own. Same rows in the same order; Postgres spent 35% less
+ * CPU on an insert of 4 events (380 against 590 µs) and 30% less on one of 30, the sizes the
+ * group commits carry at moderate and at full load (docs/performance.md).
+ */
 export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise<Map<string, number>> {
   if (items.length === 0) return new Map();
   const rows = await sql<{ id: string; tenant: string; event_id: string }[]>`
     insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload, masked, mask_count, request_id)
     select t, e, k, ty, s, to_timestamp(o / 1000.0), p::json, m > 0, m::int2, nullif(r, '')
-    from unnest(
-      ${pgArrayLiteral(items.map((i) => i.tenant))}::text[],
-      ${pgArrayLiteral(items.map((i) => i.eventId))}::text[],
-      ${pgArrayLiteral(items.map((i) => i.kind))}::text[],
-      ${pgArrayLiteral(items.map((i) => i.eventType))}::text[],
-      ${pgArrayLiteral(items.map((i) => i.subjectId))}::text[],
-      ${pgArrayLiteral(items.map((i) => i.occurredAtMs))}::float8[],
-      string_to_array(${payloadLines(items)}::text, chr(10)),
-      ${pgArrayLiteral(items.map((i) => i.maskCount))}::int4[],
-      ${pgArrayLiteral(items.map((i) => i.requestId ?? ''))}::text[]
-    ) as u(t, e, k, ty, s, o, p, m, r)
+    from (
+      select
+        unnest(${pgArrayLiteral(items.map((i) => i.tenant))}::text[]) as t,
+        unnest(${pgArrayLiteral(items.map((i) => i.eventId))}::text[]) as e,
+        unnest(${pgArrayLiteral(items.map((i) => i.kind))}::text[]) as k,
+        unnest(${pgArrayLiteral(items.map((i) => i.eventType))}::text[]) as ty,
+        unnest(${pgArrayLiteral(items.map((i) => i.subjectId))}::text[]) as s,
+        unnest(${pgArrayLiteral(items.map((i) => i.occurredAtMs))}::float8[]) as o,
+        unnest(string_to_array(${payloadLines(items)}::text, chr(10))) as p,
+        unnest(${pgArrayLiteral(items.map((i) => i.maskCount))}::int4[]) as m,
+        unnest(${pgArrayLiteral(items.map((i) => i.requestId ?? ''))}::text[]) as r
+    ) as u
     on conflict (tenant, event_id) do nothing
     returning id, tenant, event_id`;
   const out = new Map<string, number>();
