@@ -36,6 +36,7 @@ type Settings = Pick<
   | 'SIGNATURE_TOLERANCE_S'
   | 'GROUP_COMMIT_MAX'
   | 'GROUP_COMMIT_IN_FLIGHT'
+  | 'GROUP_COMMIT_LINGER_MS'
   | 'ENQUEUE_LINGER_MS'
   | 'SHUTDOWN_TIMEOUT_MS'
   | 'RATE_LIMIT_PER_SECOND'
@@ -58,7 +59,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const enqueuer = new CoalescingEnqueuer(queue, { lingerMs: env.ENQUEUE_LINGER_MS });
   const engine = new IngestEngine({
     tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
-    writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX, maxInFlight: env.GROUP_COMMIT_IN_FLIGHT }),
+    writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX, maxInFlight: env.GROUP_COMMIT_IN_FLIGHT, lingerMs: env.GROUP_COMMIT_LINGER_MS }),
     enqueue: (events) => enqueuer.add(events),
     logger,
     signatureToleranceS: env.SIGNATURE_TOLERANCE_S,

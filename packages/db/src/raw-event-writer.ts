@@ -25,19 +25,39 @@ interface Pending {
   reject(err: unknown): void;
 }
 
+export interface RawEventWriterOptions {
+  /** Largest number of events in one insert. */
+  maxBatch: number;
+  /** Inserts in flight at once (default 1). */
+  maxInFlight?: number;
+  /**
+   * How long a write that finds no insert in flight waits for company before its insert
+   * starts (default 0: at once). Writes that arrive while an insert is in flight never
+   * wait longer than it: they go as soon as it ends.
+   */
+  lingerMs?: number;
+}
+
 /**
  * Group commit: concurrent requests are written by one multi-row insert, so durability
  * costs one round trip (and one WAL flush) per batch instead of one per event.
  * While a flush is in flight new writes gather; the next flush takes all of them.
+ *
+ * With `lingerMs`, a write that arrives while nothing is in flight waits that long for the
+ * writes behind it. At moderate load most requests arrive to an idle writer, and without
+ * the wait each becomes an insert of one or two events; every insert costs postgres.js and
+ * Postgres a fixed amount of CPU and the receiver garbage that is promoted (young-collection
+ * pauses), which is where the half-load tail came from (docs/performance.md).
  */
 export class RawEventWriter {
   private pending: Pending[] = [];
   private pendingCount = 0;
   private inFlight = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly sql: Sql,
-    private readonly opts: { maxBatch: number; maxInFlight?: number } = { maxBatch: 500 },
+    private readonly opts: RawEventWriterOptions = { maxBatch: 500 },
   ) {}
 
   write(items: RawEventInput[]): Promise<WriteOutcome[]> {
@@ -49,6 +69,23 @@ export class RawEventWriter {
   }
 
   private maybeFlush(): void {
+    if (this.pending.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 1)) return;
+    const lingerMs = this.opts.lingerMs ?? 0;
+    if (lingerMs > 0 && this.inFlight === 0 && this.pendingCount < this.opts.maxBatch) {
+      this.lingerTimer ??= setTimeout(() => {
+        this.lingerTimer = null;
+        this.startFlush();
+      }, lingerMs);
+      return;
+    }
+    this.startFlush();
+  }
+
+  private startFlush(): void {
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+    }
     if (this.pending.length === 0 || this.inFlight >= (this.opts.maxInFlight ?? 1)) return;
     const batch: Pending[] = [];
     let size = 0;
@@ -64,7 +101,8 @@ export class RawEventWriter {
       .catch(() => {})
       .finally(() => {
         this.inFlight--;
-        this.maybeFlush();
+        // Writes that gathered behind this insert have waited as long as it took: no linger.
+        this.startFlush();
       });
   }
 
