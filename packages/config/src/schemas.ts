@@ -27,7 +27,7 @@ export const receiverFields = {
   SIGNATURE_TOLERANCE_S: int(300, 1).describe('Standard Webhooks timestamp tolerance'),
   GROUP_COMMIT_MAX: int(500, 1).describe('largest number of raw events written in one insert'),
   GROUP_COMMIT_IN_FLIGHT: int(1, 1).describe('group-commit inserts in flight at once; requests arriving meanwhile join the next one (more than 1 only helps where a commit is slow and Postgres has cores to spare)'),
-  GROUP_COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(100).default(0).describe('how long a request that finds no group commit in flight waits for the requests behind it before its insert starts (ack latency for fewer, larger inserts at moderate load); 0 = at once'),
+  GROUP_COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(100).default(1).describe('how long a request that finds no group commit in flight waits for the requests behind it before its insert starts (a millisecond of ack latency for fewer, larger inserts at moderate load; requests that queue behind an insert never wait longer than it); 0 = at once'),
   ENQUEUE_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0).describe('how long the fold job of committed events gathers the events of later commits before it goes to Redis (fold lag, not ack latency); 0 = one job per group commit'),
   STORE_TIMEOUT_MS: int(10_000, 100).describe('longest a request waits for Postgres before answering 503'),
   RATE_LIMIT_PER_SECOND: int(2_000).describe('requests per second per tenant unless the tenant sets its own; 0 = off'),
