@@ -23,7 +23,6 @@ export default async function globalSetup(): Promise<void> {
     if (!existsSync(CHROMIUM)) throw new Error(`scripts/setup-chromium.sh ran but ${CHROMIUM} is still missing`);
   }
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/ensure-console.mjs')], { stdio: 'inherit' });
-  // In a full `jest` run the integration project's setup already made the template (same
-  // process): a second one would leak, since teardown drops only the one named in the env.
-  if (!process.env.CXFOLD_TEST_TEMPLATE) await integrationSetup();
+  // In a full `jest` run this shares the template of whichever project's setup ran first.
+  await integrationSetup();
 }

@@ -7,6 +7,10 @@ import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, dockerAvailable, withDatabase 
  * then clones it (CREATE DATABASE … TEMPLATE), which takes milliseconds.
  */
 export default async function globalSetup(): Promise<void> {
+  // Jest runs every project's global setup in one process, one after the other: the
+  // integration and e2e projects share the first one's template (and containers). A second
+  // template would replace the first in the environment, and the teardown would never drop it.
+  if (process.env.CXFOLD_TEST_TEMPLATE) return;
   let adminUrl = process.env.DATABASE_URL;
   let redisUrl = process.env.REDIS_URL;
   if ((!adminUrl || !redisUrl) && dockerAvailable() && process.env.CXFOLD_TEST_USE_LOCAL !== '1') {
