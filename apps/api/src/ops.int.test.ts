@@ -34,6 +34,9 @@ describe('the API process: /healthz, /readyz, /metrics, /admin/queues', () => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    // /readyz rightly says 503 while the fresh connection is still connecting (CI caught one
+    // "redis connection is connect"); wait for it as an orchestrator's probe would.
+    await queue.waitUntilReady();
   });
   afterAll(async () => {
     if (redisDown) await redis.restart();
