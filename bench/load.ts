@@ -74,6 +74,8 @@ export interface SendResult {
   firstErrors: string[];
   /** CPU of the load generator itself while it ran, in cores */
   loadGeneratorCores?: number;
+  /** paced runs: how late the sender itself wrote requests and ran its event loop (ms) */
+  sender?: { sendLagP50: number; sendLagP99: number; sendLagMax: number; loopDelayP99: number; loopDelayMax: number };
 }
 
 export interface ApiCaseResult {
@@ -159,6 +161,7 @@ async function runPaced(c: PacedConfig): Promise<SendResult> {
   const o = await sendPaced(url, requests, c.rate, c.maxSockets);
   const durationS = (o.lastDoneAt - o.startedAt) / 1000;
   const s = summarize(o.latencies);
+  const lag = summarize(o.sendLags);
   return {
     accepted: o.accepted,
     duplicates: o.duplicates,
@@ -173,6 +176,7 @@ async function runPaced(c: PacedConfig): Promise<SendResult> {
     refilledDuringRun: source.refilledDuringRun,
     firstErrors: o.firstErrors,
     loadGeneratorCores: cores(),
+    sender: { sendLagP50: lag.p50, sendLagP99: lag.p99, sendLagMax: lag.max, loopDelayP99: round(o.loopDelayMs.p99, 2), loopDelayMax: round(o.loopDelayMs.max, 2) },
   };
 }
 

@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { createDbClient, createTenant, createApiKey, insertRawEvents, TenantExistsError, type DbClient, type NewTenantSecrets, type RawEventInput } from '@cxfold/db';
 import { FoldQueue, type FoldEvent } from '@cxfold/queue';
 import { eventsFor, toRawEvent, type SingleEvent } from './lib/events';
-import { adminSql, databaseExists, dropDatabase, fillHistory, prepareDatabase } from './lib/pg';
+import { adminSql, databaseExists, dropDatabase, fillHistory, prepareDatabase, walMeter, WAL_COMPRESSION, type WalCompression, type WalShare } from './lib/pg';
 import { freePort, getLogDir, installCleanup, runLoad, setLogDir, sleep, spawnTs, stopAll, waitHttp, ROOT, type Managed } from './lib/procs';
 import { percentiles, round, summarize } from './lib/stats';
 import { cpuMeter, type CpuShare } from './lib/cpu';
@@ -101,18 +101,27 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     only: { type: 'string' },
+    'wal-compression': { type: 'string', default: 'lz4' },
     help: { type: 'boolean', default: false },
   },
 });
 
-const HELP = `npm run bench -- [--scale quick|full] [--keep] [--cpu-prof] [--only ingest,drain,lag,api,growth]
+const HELP = `npm run bench -- [--scale quick|full] [--keep] [--cpu-prof] [--only ingest,drain,lag,api,growth] [--wal-compression lz4|pglz|off]
 
   --scale     quick (about 4-6 min on 2 cores) or full (about 15-20 min)
   --keep      keep the bench databases (the big filled one is reused by the next --keep run)
   --cpu-prof  write V8 CPU profiles of the receiver, worker and API to bench/results/profiles/
   --only      run some phases only (the others' figures are null)
+  --wal-compression  wal_compression of the bench databases (default lz4, as docs/operations.md
+              recommends; off is Postgres' stock setting)
 
 Env: DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL.`;
+
+function walCompressionOf(v: string): WalCompression {
+  if ((WAL_COMPRESSION as readonly string[]).includes(v)) return v as WalCompression;
+  process.stderr.write(`--wal-compression must be one of ${WAL_COMPRESSION.join(', ')}, not ${v}\n`);
+  process.exit(2);
+}
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -126,6 +135,7 @@ interface Ctx {
   adminUrl: string;
   redisUrl: string;
   keep: boolean;
+  walCompression: WalCompression;
   cpuProfDir: string | null;
   databases: Set<string>;
   prefixes: Set<string>;
@@ -146,6 +156,8 @@ const CPU_HEAD = 'app cores | postgres | redis | irq | others | machine';
 const CPU_SEP = '--- | --- | --- | --- | --- | ---';
 const cpuCells = (c: CpuShare) => `${appCores(c)} | ${c.postgres} | ${c.redis} | ${c.irq} | ${c.others} | ${c.machine}`;
 
+/** WAL written during a run and whether a checkpoint was writing behind it. */
+const walLine = (w: WalShare) => `WAL ${w.walMB} MB (${w.fpiPct}% of records full-page images), checkpoint ${w.checkpointBuffers > 0 ? `writing (${w.checkpointBuffers} buffers${w.checkpointsStarted ? `, ${w.checkpointsStarted} started` : ''})` : 'idle'}`;
 const cpuLine = (c: CpuShare) =>
   `cpu (cores): ${Object.entries(c.apps)
     .map(([k, v]) => `${k} ${v ?? '?'}`)
@@ -318,9 +330,42 @@ async function waitFolded(
 // Phases
 // ---------------------------------------------------------------------------------------------
 
-/** Cumulative counts of the receiver's hook requests by latency bucket (upper bound in seconds → requests). */
-async function serverLatency(baseUrl: string): Promise<Map<number, number>> {
+interface ReceiverScrape {
+  /** cumulative hook requests by latency bucket (upper bound in seconds → requests) */
+  buckets: Map<number, number>;
+  /** event-loop delay since the previous scrape (prom-client resets it on every scrape), ms */
+  loopP99Ms: number;
+  loopMaxMs: number;
+  /** cumulative garbage-collection pauses by kind */
+  gc: Map<string, { count: number; sumMs: number }>;
+}
+
+/** One /metrics scrape of the receiver: its hook latency histogram, event-loop delay and GC pauses. */
+async function scrapeReceiver(baseUrl: string): Promise<ReceiverScrape> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const gc = new Map<string, { count: number; sumMs: number }>();
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm)) {
+    const entry = gc.get(m[2]!) ?? { count: 0, sumMs: 0 };
+    if (m[1] === 'count') entry.count = Number(m[3]);
+    else entry.sumMs = Number(m[3]) * 1000;
+    gc.set(m[2]!, entry);
+  }
+  return { buckets: serverLatency(text), loopP99Ms: round(value('nodejs_eventloop_lag_p99_seconds') * 1000), loopMaxMs: round(value('nodejs_eventloop_lag_max_seconds') * 1000), gc };
+}
+
+/** The receiver's own view of a run: event-loop delay during it and the GC pauses it took. */
+function receiverLine(before: ReceiverScrape, after: ReceiverScrape): string {
+  const pauses = [...after.gc].map(([kind, a]) => {
+    const b = before.gc.get(kind) ?? { count: 0, sumMs: 0 };
+    const n = a.count - b.count;
+    return n > 0 ? `${n} ${kind} (${round((a.sumMs - b.sumMs) / n, 1)} ms each on average)` : null;
+  });
+  return `event-loop delay p99 ${after.loopP99Ms} ms, max ${after.loopMaxMs} ms; GC pauses: ${pauses.filter(Boolean).join(', ') || 'none'}`;
+}
+
+/** Cumulative counts of the receiver's hook requests by latency bucket (upper bound in seconds → requests). */
+function serverLatency(text: string): Map<number, number> {
   const buckets = new Map<number, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('cxfold_http_request_duration_seconds_bucket{') || !line.includes('route="/v1/hooks/')) continue;
@@ -333,6 +378,13 @@ async function serverLatency(baseUrl: string): Promise<Map<number, number>> {
   return buckets;
 }
 
+
+/** How late the paced sender wrote its requests and ran its event loop: its own part of the tail. */
+function senderLine(x: SendResult): string {
+  const s = x.sender;
+  if (!s) return 'not measured';
+  return `requests sent late by p50 ${s.sendLagP50} ms, p99 ${s.sendLagP99} ms, max ${s.sendLagMax} ms; event-loop delay p99 ${s.loopDelayP99} ms, max ${s.loopDelayMax} ms`;
+}
 /** Share of the requests between two scrapes that took longer than 10, 25, 50 and 100 ms inside the receiver. */
 function latencyShares(before: Map<number, number>, after: Map<number, number>): { overMs: number; pct: number }[] {
   const delta = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
@@ -343,7 +395,7 @@ function latencyShares(before: Map<number, number>, after: Map<number, number>):
 async function phaseIngest(ctx: Ctx): Promise<void> {
   const { s } = ctx;
   say(`• ingest: receiver vs bare Express + BullMQ baseline, ${s.connections} connections, ${s.durationS} s per run`);
-  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'ingest'), true);
+  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'ingest'), true, ctx.walCompression);
   const db = await openDb(url, 2);
   try {
     const tenant = (await newTenant(db, 'bench'))!;
@@ -368,12 +420,13 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       const c = await jobs.queue.counts();
       return (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
     };
-    const measured = async <T>(work: () => Promise<T>): Promise<T & { cpu: CpuShare; foldJobs: number }> => {
+    const measured = async <T>(work: () => Promise<T>): Promise<T & { cpu: CpuShare; wal: WalShare; foldJobs: number }> => {
       const jobsBefore = await jobsQueued();
       const meter = await cpuMeter({ sql: db.sql, database: ingestDb, redis: ctx.redis, apps: { receiver: receiver.child.pid, baseline: baseline.child.pid } });
+      const wal = await walMeter(db.sql);
       const result = await work();
       const cpu = await meter.stop((result as { loadGeneratorCores?: number }).loadGeneratorCores ?? 0);
-      return { ...result, cpu, foldJobs: (await jobsQueued()) - jobsBefore };
+      return { ...result, cpu, wal: await wal.stop(), foldJobs: (await jobsQueued()) - jobsBefore };
     };
     const perJob = (x: { accepted: number; foldJobs: number }) => (x.foldJobs > 0 ? round(x.accepted / x.foldJobs, 1) : 0);
     const load = (name: string, target: string, seed: number, extra: Record<string, unknown> = {}) =>
@@ -385,7 +438,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     // Rounds in the order receiver, baseline, baseline, receiver (…): drift in the machine's
     // other load hits both sides alike. Each pair uses the very same payloads (same seed); every
     // receiver run gets events it has never seen.
-    const runs: { round: number; server: 'receiver' | 'baseline'; result: SendResult & { cpu: CpuShare; foldJobs: number } }[] = [];
+    const runs: { round: number; server: 'receiver' | 'baseline'; result: SendResult & { cpu: CpuShare; wal: WalShare; foldJobs: number } }[] = [];
     for (let r = 0; r < s.ingestRounds; r++) {
       const order = r % 2 === 0 ? (['receiver', 'baseline'] as const) : (['baseline', 'receiver'] as const);
       for (const server of order) {
@@ -393,6 +446,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
         runs.push({ round: r + 1, server, result });
         say(`  ${server.padEnd(8)} round ${r + 1}: ${result.eventsPerS} events/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, duplicates ${result.duplicates}, errors ${result.errors}`);
         say(`    ${cpuLine(result.cpu)}, load generator ${result.loadGeneratorCores}${server === 'receiver' ? `, ${perJob(result)} events per fold job` : ''}`);
+        say(`    ${walLine(result.wal)}`);
       }
     }
     // Best run of each side: the machine is shared, and other work only ever takes throughput away.
@@ -408,15 +462,21 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       measured(() =>
         runLoad<SendResult>(name, { mode: 'paced', baseUrl: target, tenant: 'bench', hubSecret: tenant.hubSecret, seed: 600_001, rate: halfRate, durationS: s.durationS, maxSockets: s.connections }, timeout),
       );
-    const serverBefore = await serverLatency(baseUrl);
+    const serverBefore = await scrapeReceiver(baseUrl);
     const paced = await pacedAt('ingest-half-paced', baseUrl);
-    const pacedServer = latencyShares(serverBefore, await serverLatency(baseUrl));
+    const serverAfter = await scrapeReceiver(baseUrl);
+    const pacedServer = latencyShares(serverBefore.buckets, serverAfter.buckets);
+    const pacedReceiver = receiverLine(serverBefore, serverAfter);
     say(`  receiver at ${halfRate} events/s evenly paced: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, non-2xx ${paced.non2xx}, ${perJob(paced)} events per fold job`);
     say(`    inside the receiver (its own histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`);
+    say(`    the receiver process: ${pacedReceiver}`);
+    say(`    ${walLine(paced.wal)}`);
+    say(`    the sender itself: ${senderLine(paced)}`);
     // The same sender at the same rate against the baseline: the tail that this machine, this
     // sender and a bare Express + BullMQ server give before any of the receiver's work.
     const pacedBaseline = await pacedAt('baseline-half-paced', bUrl);
     say(`  baseline at ${halfRate} events/s evenly paced: p50 ${pacedBaseline.latencyMs.p50} ms, p99 ${pacedBaseline.latencyMs.p99} ms, non-2xx ${pacedBaseline.non2xx}`);
+    say(`    the sender itself: ${senderLine(pacedBaseline)}`);
     await baseline.stop();
     await receiver.stop();
     await jobs.queue.close();
@@ -449,6 +509,12 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       '',
       `Evenly paced run, time inside the receiver (request in → answer written, its \`cxfold_http_request_duration_seconds\` histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}. The sender's latency adds the network stack and the wait for a CPU on both sides.`,
       '',
+      `The sender itself (its own lateness is part of every latency it reports): against the receiver ${senderLine(paced)}; against the baseline ${senderLine(pacedBaseline)}.`,
+      '',
+      `The receiver process during the evenly paced run (its /metrics): ${pacedReceiver}.`,
+      '',
+      `Postgres during the evenly paced receiver run: ${walLine(paced.wal)}. A checkpoint writing behind the run slows its commits (docs/performance.md, 2026-12-03).`,
+      '',
       ...(problems.length ? [`Problems: ${problems.join('; ')}`, ''] : []),
     );
     ctx.figures.ingest_events_per_s = full.eventsPerS;
@@ -464,7 +530,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       full,
       baseline: base,
       half: { rate: halfRate, ...half },
-      halfPaced: { rate: halfRate, ...paced, insideReceiver: pacedServer },
+      halfPaced: { rate: halfRate, ...paced, insideReceiver: pacedServer, receiverProcess: pacedReceiver },
       halfPacedBaseline: { rate: halfRate, ...pacedBaseline },
       runs: runs.map(({ round: r, server, result }) => ({
         round: r,
@@ -490,7 +556,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
 async function phaseDrain(ctx: Ctx): Promise<void> {
   const { s } = ctx;
   say(`• drain: ${s.drainEvents} events stored and queued, then the worker starts`);
-  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'drain'), true);
+  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'drain'), true, ctx.walCompression);
   const db = await openDb(url, 4);
   const prefix = queuePrefix(ctx, 'drain');
   const { queue, redis } = await producer(ctx, prefix);
@@ -551,7 +617,7 @@ async function phaseDrain(ctx: Ctx): Promise<void> {
 async function phaseLag(ctx: Ctx): Promise<void> {
   const { s } = ctx;
   say(`• fold lag: receiver + worker, ${s.lagRate} events/s evenly paced for ${s.lagS} s`);
-  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'lag'), true);
+  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'lag'), true, ctx.walCompression);
   const db = await openDb(url, 2);
   const closers: (() => Promise<void>)[] = [];
   try {
@@ -610,7 +676,7 @@ async function phaseLag(ctx: Ctx): Promise<void> {
 async function bigDatabase(ctx: Ctx): Promise<string> {
   const name = dbName(ctx, 'big');
   const reuse = ctx.keep && (await databaseExists(ctx.adminUrl, name));
-  const url = await prepareDatabase(ctx.adminUrl, name, !reuse);
+  const url = await prepareDatabase(ctx.adminUrl, name, !reuse, ctx.walCompression);
   const db = await openDb(url, 2);
   try {
     await newTenant(db, 'bench');
@@ -694,7 +760,7 @@ async function phaseApi(ctx: Ctx, url: string): Promise<void> {
 async function phaseGrowth(ctx: Ctx, bigUrl: string): Promise<void> {
   const { s } = ctx;
   say(`• growth: drain ${s.growthEvents} new events into ${s.smallRows} vs ${s.apiRows} stored interactions, ${s.growthRounds} rounds`);
-  const smallUrl = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'small'), true);
+  const smallUrl = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'small'), true, ctx.walCompression);
   const small = await openDb(smallUrl, 4);
   const big = await openDb(bigUrl, 4);
   const targets = [
@@ -785,7 +851,7 @@ function markdown(ctx: Ctx, meta: Record<string, unknown>): string {
   return [
     `# cxfold bench, ${ctx.scale} scale, ${meta.date}`,
     '',
-    `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memGiB} GiB, shared with other work (load average ${meta.loadStart} at start, ${meta.loadEnd} at end). Node ${meta.node}, PostgreSQL ${meta.postgres}, Redis ${meta.redis}. Took ${meta.minutes} min.`,
+    `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memGiB} GiB, shared with other work (load average ${meta.loadStart} at start, ${meta.loadEnd} at end). Node ${meta.node}, PostgreSQL ${meta.postgres} (${Object.entries(meta.postgresSettings as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}; the bench databases with wal_compression ${meta.walCompression}), Redis ${meta.redis}. Took ${meta.minutes} min.`,
     '',
     '| figure | what | value | target | meets |',
     '| --- | --- | --- | --- | --- |',
@@ -846,6 +912,7 @@ async function main() {
     adminUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     keep: values.keep,
+    walCompression: walCompressionOf(values['wal-compression']),
     cpuProfDir: values['cpu-prof'] ? path.join(resultsDir, 'profiles', `${date}-${scale}`) : null,
     databases: new Set(),
     prefixes: new Set(),
@@ -862,9 +929,13 @@ async function main() {
   const loadStart = os.loadavg().map((l) => round(l, 1)).join(' ');
   const admin = adminSql(ctx.adminUrl);
   const [{ server_version: postgresVersion }] = (await admin`show server_version`) as unknown as [{ server_version: string }];
+  // The settings that decide how often a checkpoint writes behind the runs (and so their tails).
+  const pgSettings = Object.fromEntries(
+    ((await admin`select name, current_setting(name) as value from pg_settings where name in ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'checkpoint_completion_target', 'synchronous_commit', 'full_page_writes')`) as unknown as { name: string; value: string }[]).map((r) => [r.name, r.value]),
+  );
   await admin.end();
   const redisVersion = /redis_version:(\S+)/.exec(await ctx.redis.info('server'))?.[1] ?? '?';
-  say(`cxfold bench, ${scale} scale: ${os.cpus().length} cores, Postgres ${postgresVersion} at ${new URL(ctx.adminUrl).host}, Redis ${redisVersion}; child logs in ${getLogDir()}`);
+  say(`cxfold bench, ${scale} scale: ${os.cpus().length} cores, Postgres ${postgresVersion} at ${new URL(ctx.adminUrl).host}, Redis ${redisVersion}; bench databases with wal_compression ${ctx.walCompression}; child logs in ${getLogDir()}`);
 
   let failure: unknown = null;
   try {
@@ -895,6 +966,8 @@ async function main() {
     node: process.version,
     postgres: postgresVersion,
     redis: redisVersion,
+    walCompression: ctx.walCompression,
+    postgresSettings: pgSettings,
     minutes: round((Date.now() - started) / 60_000, 1),
     phases: [...only],
   };

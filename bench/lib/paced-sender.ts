@@ -11,6 +11,7 @@
  * far as its status line, its Content-Length and its body.
  */
 import net from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface PacedRequest {
   path: string;
@@ -31,6 +32,14 @@ export interface PacedOutcome {
   /** performance.now() of the first request's due time and of the last answer */
   startedAt: number;
   lastDoneAt: number;
+  /**
+   * The sender's own share of the latencies: ms from when each request was due to when the
+   * sender's timer got to it (a wait for a free connection, which a slow server causes, is not
+   * counted here), and how late its event loop ran (1 ms resolution). A tail the sender put there
+   * is not the server's.
+   */
+  sendLags: number[];
+  loopDelayMs: { p99: number; max: number };
 }
 
 /** The whole request as bytes: request line, headers, body. */
@@ -146,7 +155,8 @@ class Connection {
 export function sendPaced(target: URL, requests: Buffer[], rate: number, maxSockets: number): Promise<PacedOutcome> {
   const port = Number(target.port || 80);
   const host = target.hostname;
-  const out: PacedOutcome = { latencies: [], statusCodes: {}, accepted: 0, duplicates: 0, non2xx: 0, errors: 0, firstErrors: [], sent: 0, startedAt: 0, lastDoneAt: 0 };
+  const out: PacedOutcome = { latencies: [], statusCodes: {}, accepted: 0, duplicates: 0, non2xx: 0, errors: 0, firstErrors: [], sent: 0, startedAt: 0, lastDoneAt: 0, sendLags: [], loopDelayMs: { p99: 0, max: 0 } };
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   const connections = new Set<Connection>();
   const idle: Connection[] = [];
   const waiting: Pending[] = [];
@@ -155,6 +165,8 @@ export function sendPaced(target: URL, requests: Buffer[], rate: number, maxSock
   return new Promise((resolve) => {
     const finishIfDone = () => {
       if (out.sent >= requests.length && inFlight === 0 && waiting.length === 0) {
+        loopDelay.disable();
+        out.loopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
         for (const c of connections) c.close();
         resolve(out);
       }
@@ -203,6 +215,7 @@ export function sendPaced(target: URL, requests: Buffer[], rate: number, maxSock
     };
     const fire = (p: Pending) => {
       inFlight++;
+      out.sendLags.push(performance.now() - p.due);
       const conn = idle.pop() ?? (connections.size < maxSockets ? open() : null);
       if (conn) conn.send(p);
       else waiting.push(p);
@@ -210,6 +223,7 @@ export function sendPaced(target: URL, requests: Buffer[], rate: number, maxSock
 
     const start = performance.now();
     out.startedAt = start;
+    loopDelay.enable();
     const tick = () => {
       const now = performance.now();
       const due = Math.min(requests.length, Math.floor(((now - start) / 1000) * rate) + 1);

@@ -34,11 +34,25 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   }
 }
 
-/** A migrated database; `fresh` drops an existing one first. */
-export async function prepareDatabase(adminUrl: string, name: string, fresh: boolean): Promise<string> {
+export const WAL_COMPRESSION = ['lz4', 'pglz', 'off'] as const;
+export type WalCompression = (typeof WAL_COMPRESSION)[number];
+
+/**
+ * A migrated database; `fresh` drops an existing one first. `walCompression` is set on the
+ * database (`alter database … set`, superuser), so every session of the app processes compresses
+ * the full-page images it writes after a checkpoint, as docs/operations.md recommends for the
+ * server, without touching the machine's own Postgres configuration.
+ */
+export async function prepareDatabase(adminUrl: string, name: string, fresh: boolean, walCompression: WalCompression = 'off'): Promise<string> {
   if (fresh) await dropDatabase(adminUrl, name);
   const url = withDatabase(adminUrl, name);
   await migrate(url);
+  const sql = adminSql(adminUrl);
+  try {
+    await sql.unsafe(`alter database "${name}" set wal_compression = '${walCompression}'`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
   return url;
 }
 
@@ -153,4 +167,40 @@ export async function fillHistory(sql: postgres.Sql, tenant: string, rows: numbe
   for (const table of ['interactions', 'segments', 'flow_executions', 'flow_steps', 'raw_events']) await sql.unsafe(`vacuum analyze ${table}`);
   step('vacuum analyze', t0);
   return { interactions: rows, rawEvents: rows * 8, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+/** What Postgres wrote while a run went on: a checkpoint writing behind it changes its tail. */
+export interface WalShare {
+  /** WAL generated, MB (the whole server: the bench is its only writer) */
+  walMB: number;
+  /** share of WAL records that carried a full-page image (first change of a page since the last checkpoint) */
+  fpiPct: number;
+  /** checkpoints started in the window */
+  checkpointsStarted: number;
+  /** buffers the checkpointer wrote in the window: > 0 means a checkpoint was writing during the run */
+  checkpointBuffers: number;
+}
+
+/** pg_stat_wal and pg_stat_bgwriter before and after a run (Postgres 14+). */
+export async function walMeter(sql: postgres.Sql) {
+  const read = async () => {
+    const [w] = (await sql`
+      select w.wal_records::float8 as records, w.wal_fpi::float8 as fpi, w.wal_bytes::float8 as bytes,
+             (b.checkpoints_timed + b.checkpoints_req)::float8 as checkpoints, b.buffers_checkpoint::float8 as buffers
+      from pg_stat_wal w, pg_stat_bgwriter b`) as unknown as [{ records: number; fpi: number; bytes: number; checkpoints: number; buffers: number }];
+    return w;
+  };
+  const before = await read();
+  return {
+    async stop(): Promise<WalShare> {
+      const after = await read();
+      const records = after.records - before.records;
+      return {
+        walMB: Math.round((after.bytes - before.bytes) / 1e5) / 10,
+        fpiPct: records > 0 ? Math.round(((after.fpi - before.fpi) / records) * 1000) / 10 : 0,
+        checkpointsStarted: after.checkpoints - before.checkpoints,
+        checkpointBuffers: after.buffers - before.buffers,
+      };
+    },
+  };
 }
