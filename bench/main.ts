@@ -158,6 +158,7 @@ const cpuCells = (c: CpuShare) => `${appCores(c)} | ${c.postgres} | ${c.redis} |
 
 /** WAL written during a run and whether a checkpoint was writing behind it. */
 const walLine = (w: WalShare) => `WAL ${w.walMB} MB (${w.fpiPct}% of records full-page images), checkpoint ${w.checkpointBuffers > 0 ? `writing (${w.checkpointBuffers} buffers${w.checkpointsStarted ? `, ${w.checkpointsStarted} started` : ''})` : 'idle'}`;
+
 const cpuLine = (c: CpuShare) =>
   `cpu (cores): ${Object.entries(c.apps)
     .map(([k, v]) => `${k} ${v ?? '?'}`)
@@ -378,13 +379,13 @@ function serverLatency(text: string): Map<number, number> {
   return buckets;
 }
 
-
 /** How late the paced sender wrote its requests and ran its event loop: its own part of the tail. */
 function senderLine(x: SendResult): string {
   const s = x.sender;
   if (!s) return 'not measured';
   return `requests sent late by p50 ${s.sendLagP50} ms, p99 ${s.sendLagP99} ms, max ${s.sendLagMax} ms; event-loop delay p99 ${s.loopDelayP99} ms, max ${s.loopDelayMax} ms`;
 }
+
 /** Share of the requests between two scrapes that took longer than 10, 25, 50 and 100 ms inside the receiver. */
 function latencyShares(before: Map<number, number>, after: Map<number, number>): { overMs: number; pct: number }[] {
   const delta = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);

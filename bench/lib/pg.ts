@@ -43,7 +43,7 @@ export type WalCompression = (typeof WAL_COMPRESSION)[number];
  * the full-page images it writes after a checkpoint, as docs/operations.md recommends for the
  * server, without touching the machine's own Postgres configuration.
  */
-export async function prepareDatabase(adminUrl: string, name: string, fresh: boolean, walCompression: WalCompression = 'off'): Promise<string> {
+export async function prepareDatabase(adminUrl: string, name: string, fresh: boolean, walCompression: WalCompression): Promise<string> {
   if (fresh) await dropDatabase(adminUrl, name);
   const url = withDatabase(adminUrl, name);
   await migrate(url);
