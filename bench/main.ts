@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { createDbClient, createTenant, createApiKey, insertRawEvents, TenantExistsError, type DbClient, type NewTenantSecrets, type RawEventInput } from '@cxfold/db';
 import { FoldQueue, type FoldEvent } from '@cxfold/queue';
+import { scrapeMetrics } from '@cxfold/testkit';
 import { eventsFor, toRawEvent, type SingleEvent } from './lib/events';
 import { adminSql, databaseExists, dropDatabase, fillHistory, prepareDatabase, walMeter, WAL_COMPRESSION, type WalCompression, type WalShare } from './lib/pg';
 import { freePort, getLogDir, installCleanup, runLoad, setLogDir, sleep, spawnTs, stopAll, waitHttp, ROOT, type Managed } from './lib/procs';
@@ -332,7 +333,7 @@ async function waitFolded(
 // ---------------------------------------------------------------------------------------------
 
 interface ReceiverScrape {
-  /** cumulative hook requests by latency bucket (upper bound in seconds → requests) */
+  /** cumulative hook requests by latency bucket (upper bound in seconds, Infinity for all → requests) */
   buckets: Map<number, number>;
   /** event-loop delay since the previous scrape (prom-client resets it on every scrape), ms */
   loopP99Ms: number;
@@ -341,18 +342,23 @@ interface ReceiverScrape {
   gc: Map<string, { count: number; sumMs: number }>;
 }
 
-/** One /metrics scrape of the receiver: its hook latency histogram, event-loop delay and GC pauses. */
+/** One /metrics scrape of the receiver (the test suite's strict parser): its hook latency histogram, event-loop delay and GC pauses. */
 async function scrapeReceiver(baseUrl: string): Promise<ReceiverScrape> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  const gc = new Map<string, { count: number; sumMs: number }>();
-  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm)) {
-    const entry = gc.get(m[2]!) ?? { count: 0, sumMs: 0 };
-    if (m[1] === 'count') entry.count = Number(m[3]);
-    else entry.sumMs = Number(m[3]) * 1000;
-    gc.set(m[2]!, entry);
+  const m = await scrapeMetrics(baseUrl);
+  const hooks = (name: string) => m.samples.filter((x) => x.name === name && x.labels.route?.startsWith('/v1/hooks/'));
+  const buckets = new Map<number, number>();
+  for (const b of hooks('cxfold_http_request_duration_seconds_bucket')) {
+    const le = Number(b.labels.le);
+    if (Number.isFinite(le)) buckets.set(le, (buckets.get(le) ?? 0) + b.value);
   }
-  return { buckets: serverLatency(text), loopP99Ms: round(value('nodejs_eventloop_lag_p99_seconds') * 1000), loopMaxMs: round(value('nodejs_eventloop_lag_max_seconds') * 1000), gc };
+  buckets.set(Infinity, hooks('cxfold_http_request_duration_seconds_count').reduce((n, x) => n + x.value, 0));
+  const gc = new Map<string, { count: number; sumMs: number }>();
+  for (const c of m.samples.filter((x) => x.name === 'nodejs_gc_duration_seconds_count')) {
+    const kind = c.labels.kind ?? '?';
+    gc.set(kind, { count: c.value, sumMs: m.sum('nodejs_gc_duration_seconds_sum', { kind }) * 1000 });
+  }
+  const ms = (name: string) => round(m.sum(name) * 1000);
+  return { buckets, loopP99Ms: ms('nodejs_eventloop_lag_p99_seconds'), loopMaxMs: ms('nodejs_eventloop_lag_max_seconds'), gc };
 }
 
 /** The receiver's own view of a run: event-loop delay during it and the GC pauses it took. */
@@ -363,20 +369,6 @@ function receiverLine(before: ReceiverScrape, after: ReceiverScrape): string {
     return n > 0 ? `${n} ${kind} (${round((a.sumMs - b.sumMs) / n, 1)} ms each on average)` : null;
   });
   return `event-loop delay p99 ${after.loopP99Ms} ms, max ${after.loopMaxMs} ms; GC pauses: ${pauses.filter(Boolean).join(', ') || 'none'}`;
-}
-
-/** Cumulative counts of the receiver's hook requests by latency bucket (upper bound in seconds → requests). */
-function serverLatency(text: string): Map<number, number> {
-  const buckets = new Map<number, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('cxfold_http_request_duration_seconds_bucket{') || !line.includes('route="/v1/hooks/')) continue;
-    const le = /le="([^"]+)"/.exec(line)?.[1];
-    if (!le || le === '+Inf') continue;
-    buckets.set(Number(le), (buckets.get(Number(le)) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-  }
-  const inf = text.split('\n').filter((l) => l.startsWith('cxfold_http_request_duration_seconds_count{') && l.includes('route="/v1/hooks/'));
-  buckets.set(Infinity, inf.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0));
-  return buckets;
 }
 
 /** How late the paced sender wrote its requests and ran its event loop: its own part of the tail. */
