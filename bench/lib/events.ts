@@ -5,7 +5,7 @@
  */
 import { generateSyntheticDay, type Delivery } from '@cxfold/demo';
 import { signHub } from '@cxfold/ingest';
-import { eventIdFor, maskCardNumbers, parseTaskEventType, toEpochMs } from '@cxfold/contracts';
+import { eventIdFor, maskEventCardNumbers, parseTaskEventType, toEpochMs } from '@cxfold/contracts';
 import type { RawEventInput } from '@cxfold/db';
 
 /** One event as one HTTP delivery. */
@@ -125,10 +125,10 @@ export function toRawEvent(tenant: string, e: SingleEvent): RawEventInput {
   if (e.kind === 'task') {
     const type = parseTaskEventType(e.path.startsWith('tasks/') ? e.path.slice(6) : body.eventType);
     if (!type) throw new Error(`task event without a type: ${JSON.stringify(body).slice(0, 200)}`);
-    const { value, count } = maskCardNumbers(body);
+    const { value, count } = maskEventCardNumbers(body);
     return {
       tenant,
-      eventId: eventIdFor(tenant, undefined, body.eventId, JSON.stringify(body)),
+      eventId: eventIdFor(tenant, undefined, body.eventId, JSON.stringify(body), body.eventType === undefined ? type : undefined),
       kind: 'task',
       eventType: type,
       subjectId: String(body.taskId),
@@ -138,7 +138,7 @@ export function toRawEvent(tenant: string, e: SingleEvent): RawEventInput {
       requestId: null,
     };
   }
-  const { value, count } = maskCardNumbers(body);
+  const { value, count } = maskEventCardNumbers(body);
   return {
     tenant,
     eventId: eventIdFor(tenant, undefined, body.eventId, JSON.stringify(body)),

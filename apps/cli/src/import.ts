@@ -5,7 +5,7 @@ import {
   parseJsonBody,
   validateTaskEvent,
   validateFlowEvents,
-  maskCardNumbers,
+  maskEventCardNumbers,
   eventIdFor,
   toEpochMs,
   type FieldError,
@@ -252,7 +252,7 @@ function toRawEvent(bytes: Buffer, ctx: { tenant: string; mask: boolean; kind: '
   if (kind === 'task') {
     const v = validateTaskEvent(body, null, nowMs);
     if (!v.ok) return { ok: false, errors: v.errors };
-    const { value, count } = ctx.mask ? maskCardNumbers(v.value.body) : { value: v.value.body, count: 0 };
+    const { value, count } = ctx.mask ? maskEventCardNumbers(v.value.body) : { value: v.value.body, count: 0 };
     return {
       ok: true,
       event: {
@@ -271,7 +271,7 @@ function toRawEvent(bytes: Buffer, ctx: { tenant: string; mask: boolean; kind: '
   const v = validateFlowEvents(body, nowMs);
   if (!v.ok) return { ok: false, errors: v.errors };
   const event = v.value.events[0]!;
-  const { value, count } = ctx.mask ? maskCardNumbers(event) : { value: event, count: 0 };
+  const { value, count } = ctx.mask ? maskEventCardNumbers(event) : { value: event, count: 0 };
   return {
     ok: true,
     event: {

@@ -1,4 +1,6 @@
-import { one, createTestEnv, startPipeline, sendSigned, eventually, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { one, createTestEnv, startPipeline, sendSigned, postJson, eventually, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { signHub } from '@cxfold/ingest';
+import { luhnValid } from '@cxfold/contracts';
 
 let env: TestEnv;
 let p: TestPipeline;
@@ -139,4 +141,61 @@ test('duplicates: the same webhook-id, eventId or body twice → 202 duplicate, 
   expect(await segments(taskId)).toEqual([
     { number: 0, type: 'queue', start_type: 'queued', end_type: 'failed', queue_id: 'q1', agent_id: null, duration_ms: 6_000, cancelled: false },
   ]);
+});
+
+test('one body posted to /tasks/created and then to /tasks/queued is two events, not a duplicate', async () => {
+  const taskId = 'task-same-body-1';
+  const body = { taskId, timestamp: at(0), mediaType: 'chat', queue: { id: 'q-same' } };
+  const created = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', body, 'token');
+  const queued = await sendSigned(p.baseUrl, p.tenant, 'tasks/queued', body, 'token');
+  expect(created.body.duplicate).toBe(false);
+  expect(queued.body).toEqual({ id: expect.stringMatching(/^h-/), duplicate: false });
+  expect(queued.body.id).not.toBe(created.body.id);
+  // The same again under each path is a duplicate of its own first delivery.
+  expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/queued', body, 'token')).body).toEqual({ id: queued.body.id, duplicate: true });
+  const types = await env.db.sql`select event_type from raw_events where tenant = ${p.tenant.tenant} and subject_id = ${taskId} order by event_type`;
+  expect(types.map((r) => r.event_type)).toEqual(['CREATED', 'QUEUED']);
+  const row = await eventually(async () => {
+    const r = await interaction(taskId);
+    return r?.status === 'queued' ? r : null;
+  });
+  expect(row).toMatchObject({ event_count: 2 });
+});
+
+test('an x-hub-signature does not cover the webhook-id header, so the header does not name the event there', async () => {
+  const body = { taskId: 'task-hub-id-1', timestamp: at(0), mediaType: 'chat' };
+  const text = JSON.stringify(body);
+  const url = `${p.baseUrl}/v1/hooks/${p.tenant.tenant}/tasks/created`;
+  const first = await postJson(url, null, { ...signHub(p.tenant.hubSecret, text), 'webhook-id': 'msg_hub_1' }, text);
+  // A replay of the signed body under a fresh header id is the same event.
+  const replay = await postJson(url, null, { ...signHub(p.tenant.hubSecret, text), 'webhook-id': 'msg_hub_2' }, text);
+  expect(first.body).toEqual({ id: expect.stringMatching(/^h-/), duplicate: false });
+  expect(replay.body).toEqual({ id: first.body.id, duplicate: true });
+  // Where the header is signed (Standard Webhooks), it still names the event.
+  const signed = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { ...body, taskId: 'task-hub-id-2' }, 'webhook', { webhookId: 'msg_hub_1' });
+  expect(signed.body).toEqual({ id: 'msg_hub_1', duplicate: false });
+});
+
+/** A numeric id of `length` digits ending in `last4` that passes the Luhn check, as card numbers do. */
+function luhnValidId(prefix: string, last4: string, length = 16): string {
+  for (let d = 0; d < 10; d++) {
+    const candidate = `${prefix}${d}`.padEnd(length - 4, '0') + last4;
+    if (luhnValid(candidate)) return candidate;
+  }
+  throw new Error('no Luhn-valid id');
+}
+
+test('card masking leaves identifiers whole: two Luhn-valid numeric task ids with the same last four stay two interactions', async () => {
+  const ids = [luhnValidId('41', '1234'), luhnValidId('52', '1234')];
+  for (const taskId of ids) {
+    const res = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { taskId, timestamp: at(0), mediaType: 'chat', queue: { id: taskId }, text: `card ${taskId}` });
+    expect(res.status).toBe(202);
+  }
+  for (const taskId of ids) {
+    const row = await eventually(() => interaction(taskId));
+    expect(row).toMatchObject({ id: taskId, event_count: 1, text_preview: 'card ************1234' });
+    const [raw] = await env.db.sql`select subject_id, payload, mask_count from raw_events where tenant = ${p.tenant.tenant} and subject_id = ${taskId}`;
+    // The id fields are kept; the same digits in free text are still masked.
+    expect(raw).toMatchObject({ subject_id: taskId, mask_count: 1, payload: expect.objectContaining({ taskId, queue: { id: taskId }, text: 'card ************1234' }) });
+  }
 });

@@ -1,4 +1,4 @@
-import { luhnValid, maskCardNumbers, maskCardNumbersInText } from './card-mask';
+import { luhnValid, maskCardNumbers, maskCardNumbersInText, maskEventCardNumbers } from './card-mask';
 
 describe('luhnValid', () => {
   it.each(['4111111111111111', '5555555555554444', '378282246310005', '4222222222222', '4000000000000000006', '0'])('accepts %s', (digits) => {
@@ -116,5 +116,31 @@ describe('maskCardNumbers fast path', () => {
     expect(r.value.a.b[0]!.c).toBe('card **** **** **** 1111 ok');
     expect(event.a.b[0]!.c).toBe('card 4111 1111 1111 1111 ok');
     expect(r.count).toBe(1);
+  });
+});
+
+describe('maskEventCardNumbers', () => {
+  it('keeps identifier fields whole and masks the same digits elsewhere', () => {
+    const id = '4111111111111111';
+    const event = { taskId: id, eventId: id, queue: { id, name: id }, agent: { id }, variables: { user_DR_MediaResourceID: id, cv_1: id }, text: id, list: [{ taskId: id }] };
+    const { value, count } = maskEventCardNumbers(event);
+    const masked = '************1111';
+    expect(value).toEqual({
+      taskId: id,
+      eventId: id,
+      queue: { id, name: masked },
+      agent: { id },
+      variables: { user_DR_MediaResourceID: id, cv_1: masked },
+      text: masked,
+      list: [{ taskId: masked }],
+    });
+    expect(count).toBe(4);
+  });
+
+  it('counts nothing when the only card-like digits are in ids', () => {
+    const event = { executionId: '4111111111111111', flowId: 'f', nodeId: '5555555555554444' };
+    const result = maskEventCardNumbers(event);
+    expect(result.value).toEqual(event);
+    expect(result.count).toBe(0);
   });
 });

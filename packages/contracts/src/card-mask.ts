@@ -101,13 +101,36 @@ function mayHoldCardNumber(v: unknown): boolean {
 }
 
 /**
+ * Fields that identify a record or join two records. They are opaque ids, not payment data: a
+ * numeric task id that happens to pass Luhn must stay whole, or two tasks ending in the same
+ * four digits would fold into one interaction (and the raw row's subject_id would disagree
+ * with its payload). Paths are dotted keys from the event's top level.
+ */
+export const IDENTIFIER_PATHS: ReadonlySet<string> = new Set([
+  'taskId',
+  'eventId',
+  'executionId',
+  'flowId',
+  'flowVersionId',
+  'nodeId',
+  'queue.id',
+  'agent.id',
+  'variables.user_DR_MediaResourceID',
+  'variables.ChatThreadID',
+  'variables.LiveChatThreadID',
+]);
+
+/**
  * Deep-masks a JSON value. Integers that look like card numbers become masked strings.
+ * Values at `keep` paths (dotted keys from the top) are left whole.
  * A value with nothing card-like in it (nearly every event) is returned as is, not copied.
  */
-export function maskCardNumbers<T>(value: T): MaskResult<T> {
+export function maskCardNumbers<T>(value: T, keep: ReadonlySet<string> = new Set()): MaskResult<T> {
   if (!mayHoldCardNumber(value)) return { value, count: 0 };
   let count = 0;
-  const walk = (v: unknown): unknown => {
+  // `path` is null inside arrays: an id inside an array item is not a field we join on.
+  const walk = (v: unknown, path: string | null): unknown => {
+    if (path !== null && keep.has(path)) return v;
     if (typeof v === 'string') {
       const r = maskCardNumbersInText(v);
       count += r.count;
@@ -120,14 +143,19 @@ export function maskCardNumbers<T>(value: T): MaskResult<T> {
       count += r.count;
       return r.value;
     }
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) return v.map((child) => walk(child, null));
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, child] of Object.entries(v)) out[k] = walk(child);
+      for (const [k, child] of Object.entries(v)) out[k] = walk(child, path === null ? null : path === '' ? k : `${path}.${k}`);
       return out;
     }
     return v;
   };
-  const masked = walk(value) as T;
+  const masked = walk(value, '') as T;
   return { value: masked, count };
+}
+
+/** Card masking for one task or flow event: identifier fields are kept whole. */
+export function maskEventCardNumbers<T>(event: T): MaskResult<T> {
+  return maskCardNumbers(event, IDENTIFIER_PATHS);
 }

@@ -25,3 +25,20 @@ describe('batchItemEventId', () => {
     expect(batchItemEventId('acme', undefined, { seq: 1 } as { eventId?: string }, 7)).toBe(hashed);
   });
 });
+
+describe('eventIdFor with a type named only by the URL', () => {
+  const body = '{"taskId":"t","timestamp":"2026-01-01T00:00:00Z"}';
+
+  it('gives the same body posted as two event types two ids', () => {
+    const created = eventIdFor('acme', undefined, undefined, body, 'CREATED');
+    const queued = eventIdFor('acme', undefined, undefined, body, 'QUEUED');
+    expect(created).toMatch(/^h-[0-9a-f]{40}$/);
+    expect(queued).not.toBe(created);
+    expect(eventIdFor('acme', undefined, undefined, body, 'CREATED')).toBe(created);
+  });
+
+  it('keeps the id of a body without an implied type as it was', () => {
+    expect(eventIdFor('acme', undefined, undefined, body, undefined)).toBe(eventIdFor('acme', undefined, undefined, body));
+    expect(eventIdFor('acme', undefined, undefined, body, 'CREATED')).not.toBe(eventIdFor('acme', undefined, undefined, body));
+  });
+});

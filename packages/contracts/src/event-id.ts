@@ -14,12 +14,17 @@ function headerEventId(headerId: string): string {
 
 /**
  * The event id that makes a delivery idempotent: the Standard Webhooks `webhook-id`
- * header, else the body's eventId, else a stable hash of tenant + body bytes.
+ * header, else the body's eventId, else a stable hash of tenant + body bytes. `impliedType`
+ * is the event type the URL names when the body does not: the same body posted to
+ * /tasks/created and then /tasks/queued is two events, so the type joins the hash.
  */
-export function eventIdFor(tenant: string, headerId: string | undefined, bodyId: unknown, rawBody: Uint8Array | string): string {
+export function eventIdFor(tenant: string, headerId: string | undefined, bodyId: unknown, rawBody: Uint8Array | string, impliedType?: string): string {
   if (headerId) return headerEventId(headerId);
   if (typeof bodyId === 'string' && bodyId.length > 0) return bodyId;
-  return `h-${createHash('sha256').update(tenant).update('\n').update(rawBody).digest('hex').slice(0, 40)}`;
+  const hash = createHash('sha256').update(tenant).update('\n').update(rawBody);
+  // Appended only when present, so ids of bodies that name their own type never change.
+  if (impliedType) hash.update('\n').update(impliedType);
+  return `h-${hash.digest('hex').slice(0, 40)}`;
 }
 
 /**

@@ -2,14 +2,14 @@ import {
   parseJsonBody,
   validateTaskEvent,
   validateFlowEvents,
-  maskCardNumbers,
+  maskEventCardNumbers,
   eventIdFor,
   batchItemEventId,
   toEpochMs,
   type FieldError,
   type TaskEventType,
 } from '@cxfold/contracts';
-import type { RawEventInput, RawEventWriter } from '@cxfold/db';
+import type { AuthMode, RawEventInput, RawEventWriter } from '@cxfold/db';
 import type { FoldEvent } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { withDeadline } from '@cxfold/runtime';
@@ -143,7 +143,7 @@ export class IngestEngine {
       return { kind: 'invalid', errors: [{ path: parsed.path || '/', message: parsed.detail }] };
     }
 
-    const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, parsed.value, nowMs);
+    const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, idempotencyHeader(auth.mode, req.headers.webhookId), parsed.value, nowMs);
     if ('errors' in items) return { kind: 'invalid', errors: items.errors };
     if (this.deps.onOutcome) seen.types = items.events.map((e) => e.eventType);
 
@@ -189,13 +189,14 @@ export class IngestEngine {
     tenant: string,
     mask: boolean,
     req: IngestRequest,
+    webhookId: string | undefined,
     body: unknown,
     nowMs: number,
   ): { batch: boolean; events: RawEventInput[] } | { errors: FieldError[] } {
     if (req.source.kind === 'task') {
       const v = validateTaskEvent(body, req.source.pathType, nowMs);
       if (!v.ok) return { errors: v.errors };
-      const { value, count } = mask ? maskCardNumbers(v.value.body) : { value: v.value.body, count: 0 };
+      const { value, count } = mask ? maskEventCardNumbers(v.value.body) : { value: v.value.body, count: 0 };
       // Store the normalised type so the worker need not consult the URL again.
       const payload = { ...value, eventType: v.value.type };
       return {
@@ -203,7 +204,7 @@ export class IngestEngine {
         events: [
           {
             tenant,
-            eventId: eventIdFor(tenant, req.headers.webhookId, v.value.body.eventId, req.rawBody),
+            eventId: eventIdFor(tenant, webhookId, v.value.body.eventId, req.rawBody, v.value.body.eventType === undefined ? v.value.type : undefined),
             kind: 'task',
             eventType: v.value.type,
             subjectId: v.value.body.taskId,
@@ -218,10 +219,10 @@ export class IngestEngine {
     const v = validateFlowEvents(body, nowMs);
     if (!v.ok) return { errors: v.errors };
     const events = v.value.events.map((event, index): RawEventInput => {
-      const { value, count } = mask ? maskCardNumbers(event) : { value: event, count: 0 };
+      const { value, count } = mask ? maskEventCardNumbers(event) : { value: event, count: 0 };
       return {
         tenant,
-        eventId: v.value.batch ? batchItemEventId(tenant, req.headers.webhookId, event, index) : eventIdFor(tenant, req.headers.webhookId, event.eventId, req.rawBody),
+        eventId: v.value.batch ? batchItemEventId(tenant, webhookId, event, index) : eventIdFor(tenant, webhookId, event.eventId, req.rawBody),
         kind: 'flow',
         eventType: event.type,
         subjectId: event.executionId,
@@ -233,4 +234,14 @@ export class IngestEngine {
     });
     return { batch: v.value.batch, events };
   }
+}
+
+/**
+ * The webhook-id header names the event only where something vouches for it: Standard Webhooks
+ * signs it, and a bearer token vouches for the whole request. An x-hub-signature covers the
+ * body alone, so a replayed body under a new header id would pass as a new event: there the
+ * body's eventId or hash decides.
+ */
+function idempotencyHeader(mode: AuthMode, webhookId: string | undefined): string | undefined {
+  return mode === 'hub_signature' ? undefined : webhookId;
 }
