@@ -32,12 +32,28 @@ function offsetMs(utcMs: number, timeZone: string): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (utcMs - (((utcMs % 1000) + 1000) % 1000));
 }
 
-/** The UTC instant of a wall-clock time in `timeZone`. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The UTC instant of a wall-clock time in `timeZone`. Near a DST change the two offsets of that
+ * day give two candidates: a repeated hour takes the earlier, and a wall time the clocks skip
+ * (Santiago and Havana skip midnight itself) takes the old offset, which lands as far after the
+ * change as the wall time is into the gap: local midnight becomes the day's first instant, 01:00.
+ */
 export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, timeZone: string): number {
   const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const first = guess - offsetMs(guess, timeZone);
-  const second_ = guess - offsetMs(first, timeZone);
-  return second_;
+  const before = guess - offsetMs(guess - DAY_MS, timeZone);
+  const after = guess - offsetMs(guess + DAY_MS, timeZone);
+  if (before === after) return before;
+  const wall = new Date(guess);
+  const shows = (at: number) => {
+    const p = localParts(at, timeZone);
+    return p.year === wall.getUTCFullYear() && p.month === wall.getUTCMonth() + 1 && p.day === wall.getUTCDate() && p.hour === wall.getUTCHours() && p.minute === wall.getUTCMinutes() && p.second === wall.getUTCSeconds();
+  };
+  const [earlier, later] = before < after ? [before, after] : [after, before];
+  if (shows(earlier)) return earlier;
+  if (shows(later)) return later;
+  return before;
 }
 
 export interface ResolvedRange {
@@ -68,21 +84,44 @@ export class RangeError_ extends Error {
   }
 }
 
+/**
+ * Instants the database and ISO-8601 can both write with a four-digit year. `to=9999-12-31`
+ * ("everything") ends at the first instant of year 10000: clamped to the last one we can write.
+ */
+const MIN_MS = Date.UTC(1000, 0, 1);
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const clamp = (at: number) => Math.min(Math.max(at, MIN_MS), MAX_MS);
+
+/** A wall-clock date the calendar has: 2026-02-30 is refused, not rolled over to March. */
+function checkCalendar(param: string, y: number, m: number, d: number, h = 0, min = 0, sec = 0): void {
+  if (y < 1000) throw new RangeError_(param, `${param} must be in the years 1000 to 9999`);
+  const daysInMonth = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth) throw new RangeError_(param, `${param} is not a calendar date`);
+  if (h > 23 || min > 59 || sec > 59) throw new RangeError_(param, `${param} is not a time of day`);
+}
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 /** A bound: YYYY-MM-DD (local midnight; `to` means the end of that day), a local date-time, or an instant with zone. */
 function bound(value: string, timeZone: string, isEnd: boolean, param: string): { at: number; localDate: string } {
   const d = DATE.exec(value);
   if (d) {
     const [y, m, day] = [+d[1]!, +d[2]!, +d[3]!];
+    checkCalendar(param, y, m, day);
     const at = zonedToUtc(y, m, day + (isEnd ? 1 : 0), 0, 0, 0, 0, timeZone);
-    return { at, localDate: isoDate(y, m, day) };
+    return { at: clamp(at), localDate: isoDate(y, m, day) };
   }
   const l = LOCAL_DATETIME.exec(value);
   if (l) {
+    checkCalendar(param, +l[1]!, +l[2]!, +l[3]!, +l[4]!, +l[5]!, +(l[6] ?? 0));
     const at = zonedToUtc(+l[1]!, +l[2]!, +l[3]!, +l[4]!, +l[5]!, +(l[6] ?? 0), +(l[7] ?? '0').padEnd(3, '0'), timeZone);
-    return { at, localDate: isoDate(+l[1]!, +l[2]!, +l[3]!) };
+    return { at: clamp(at), localDate: isoDate(+l[1]!, +l[2]!, +l[3]!) };
   }
   const instant = Date.parse(value);
   if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) && Number.isFinite(instant)) {
+    if (instant < MIN_MS || instant > MAX_MS) throw new RangeError_(param, `${param} must be in the years 1000 to 9999`);
+    // Date.parse rolls 2026-02-30T00:00Z over to March 2: check the written date and time first.
+    const w = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+    if (w) checkCalendar(param, +w[1]!, +w[2]!, +w[3]!, +w[4]!, +w[5]!, +(w[6] ?? 0));
     const p = localParts(instant, timeZone);
     return { at: instant, localDate: isoDate(p.year, p.month, p.day) };
   }
