@@ -42,7 +42,7 @@ async function all(pathAndQuery: string, key: string = keys.admin, limit = 500):
   do {
     const sep = pathAndQuery.includes('?') ? '&' : '?';
     const r = await get(`${pathAndQuery}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, key);
-    expect(r.status).toBe(200);
+    expect({ status: r.status, body: r.status === 200 ? null : r.body }).toEqual({ status: 200, body: null });
     items.push(...r.body.items);
     cursor = r.body.nextCursor;
   } while (cursor);
@@ -153,6 +153,62 @@ describe('GET /v1/interactions', () => {
       expect(r.body.errors.map((e: { param: string }) => e.param)).toContain(param);
       expect(JSON.stringify(r.body)).not.toMatch(/\.ts:\d+|at async|select /);
     }
+  });
+
+  /** A 400 problem naming exactly these parameters. */
+  async function expectBadParams(res: { status: number; body: any; headers: Headers }, params: string[]) {
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(res.body.errors.map((e: { param: string }) => e.param).sort()).toEqual([...params].sort());
+  }
+  const cursorOf = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+  test('values the database cannot take are 400s naming the parameter, not 500s', async () => {
+    await expectBadParams(await get('/v1/interactions?agent=a%00b'), ['agent']);
+    await expectBadParams(await get('/v1/interactions?queue=q-sales&queue=x%00'), ['queue']);
+    await expectBadParams(await get('/v1/interactions/t-1%00'), ['id']);
+    await expectBadParams(await get('/v1/contacts/%2B1%00/history'), ['address']);
+    await expectBadParams(await get('/v1/interactions?from=2026-02-30'), ['from']);
+    await expectBadParams(await get('/v1/interactions?from=0099-01-01'), ['from']);
+    await expectBadParams(await get('/v1/interactions?from=2026-01-01T25:00'), ['from']);
+    // "Everything up to the end of time" is a fair question: clamped, answered.
+    const all = await get('/v1/interactions?from=2000-01-01&to=9999-12-31&limit=1');
+    expect(all.status).toBe(200);
+    expect(all.body.total).toBeGreaterThanOrEqual(90);
+    const post = (body: unknown) =>
+      fetch(`${p.baseUrl}/v1/saved-searches`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as any,
+        headers: r.headers,
+      }));
+    await expectBadParams(await post({ list: 'interactions', name: 'a\u0000b', query: {} }), ['body.name']);
+    await expectBadParams(await post({ list: 'interactions', name: 'ok', query: { agent: 'x\u0000' } }), ['body.query.agent']);
+  });
+
+  test('each unknown parameter is its own error, in the query and in a body', async () => {
+    await expectBadParams(await get('/v1/interactions?colour=red&size=9'), ['colour', 'size']);
+    const res = await fetch(`${p.baseUrl}/v1/saved-searches`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ list: 'interactions', name: 'x', query: {}, colour: 'red' }) });
+    await expectBadParams({ status: res.status, body: await res.json(), headers: res.headers }, ['body.colour']);
+  });
+
+  test('a cursor continues only the list, sort and order that issued it; forged values are 400s', async () => {
+    const first = await get('/v1/interactions?range=last7days&sort=created&limit=5');
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const c = first.body.nextCursor as string;
+    expect((await get(`/v1/interactions?range=last7days&sort=created&limit=5&cursor=${c}`)).status).toBe(200);
+    for (const other of ['sort=duration', 'sort=agent', 'sort=created&order=asc']) {
+      const r = await get(`/v1/interactions?range=last7days&${other}&limit=5&cursor=${c}`);
+      await expectBadParams(r, ['cursor']);
+      expect(r.body.detail).toMatch(/another list, sort or order/);
+    }
+    await expectBadParams(await get(`/v1/flow-executions?range=last7days&cursor=${c}`), ['cursor']);
+    // A cursor naming the right scroll but carrying a value that is no timestamp, or no number.
+    await expectBadParams(await get(`/v1/interactions?cursor=${cursorOf({ k: 'interactions:created:desc', v: 'soon', id: 'x' })}`), ['cursor']);
+    await expectBadParams(await get(`/v1/interactions?sort=duration&cursor=${cursorOf({ k: 'interactions:duration:desc', v: 'long', id: 'x' })}`), ['cursor']);
+    // One that passes our checks but not the database's calendar: the backstop answers 400.
+    const backstop = await get(`/v1/interactions?cursor=${cursorOf({ k: 'interactions:created:desc', v: '2026-02-30T00:00:00Z', id: 'x' })}`);
+    expect(backstop.status).toBe(400);
+    expect(backstop.body.detail).toMatch(/cannot be used: .*date\/time field value out of range/);
   });
 });
 

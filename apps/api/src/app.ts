@@ -25,11 +25,30 @@ function paramErrors(err: unknown, _req: Request, res: Response, next: NextFunct
     sendProblem(res, { status: 400, title: 'Bad parameter', detail: err.message, errors: [{ path: err.param, param: err.param, message: err.message }] });
     return;
   }
+  const dataError = databaseDataError(err);
+  if (dataError) {
+    // Validation should have caught it: a backstop so a value the database cannot take is the
+    // caller's 400, not our 500. Which parameter is unknown here; the database says why.
+    sendProblem(res, { status: 400, title: 'Bad parameter', detail: `a value in the request cannot be used: ${dataError}`, errors: [{ path: 'request', param: 'request', message: dataError }] });
+    return;
+  }
   if ((err as { type?: string }).type === 'entity.parse.failed') {
     sendProblem(res, { status: 400, title: 'Malformed JSON', detail: 'request body is not valid JSON' });
     return;
   }
   next(err);
+}
+
+/**
+ * The message of a Postgres data exception (SQLSTATE class 22: bad date, NUL byte, number out
+ * of range...), found on the error or on drizzle's wrapper's cause; null for anything else.
+ */
+function databaseDataError(err: unknown): string | null {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (name === 'PostgresError' && typeof code === 'string' && code.startsWith('22')) return typeof message === 'string' ? message : code;
+  }
+  return null;
 }
 
 export interface ApiRouterOptions {

@@ -28,7 +28,7 @@ import {
   type FilterField,
 } from '@cxfold/query';
 import { apiKeyAuth, callerOf } from './auth';
-import { parseQuery, ParamError } from './validate';
+import { nulErrors, parseQuery, ParamError, refuseNulPathParam, zodParamErrors } from './validate';
 import { exportInteractions, exportFlowExecutions } from './exports';
 import type { RouteSpec } from './openapi';
 
@@ -69,8 +69,10 @@ export const ROUTES: RouteSpec[] = [
 ];
 
 function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
+  const nul = nulErrors(req.body, 'body');
+  if (nul.length) throw new ParamError(nul);
   const r = schema.safeParse(req.body);
-  if (!r.success) throw new ParamError(r.error.issues.map((i) => ({ param: `body${i.path.length ? '.' + i.path.join('.') : ''}`, message: i.message })));
+  if (!r.success) throw new ParamError(zodParamErrors(r.error.issues, 'body'));
   return r.data;
 }
 
@@ -86,6 +88,7 @@ export function apiRoutes(db: Db): Router {
   r.use('/v1', (req, res, next) => (req.path.startsWith('/hooks/') || req.path.startsWith('/schemas') ? next('router') : next()));
   r.use('/v1', apiKeyAuth(db));
   r.use('/v1/saved-searches', express.json({ limit: '32kb' }));
+  for (const name of ['id', 'address', 'field']) r.param(name, refuseNulPathParam);
 
   r.get('/v1/interactions', async (req, res) => {
     res.json(await listInteractions(db, callerOf(res), parseQuery(interactionListQuery, req), callerOf(res).timeZone));

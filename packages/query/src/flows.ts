@@ -93,11 +93,12 @@ function fetchFlows(db: Db, who: ApiPrincipal, q: FlowFilterQuery, range: Resolv
 
 export async function listFlowExecutions(db: Db, who: ApiPrincipal, q: FlowListQuery, timeZone: string): Promise<Page<FlowListItem>> {
   const range = resolveRange(q, timeZone);
-  const [page, total] = await Promise.all([keysetPage(fetchFlows(db, who, q, range), q.cursor ? decodeCursor(q.cursor) : null, q.limit), countFlowExecutions(db, who, q, range)]);
+  const cursorScope = { list: 'flow-executions', sort: q.sort, order: q.order, kind: SORTS[q.sort].kind };
+  const [page, total] = await Promise.all([keysetPage(fetchFlows(db, who, q, range), q.cursor ? decodeCursor(q.cursor, cursorScope) : null, q.limit), countFlowExecutions(db, who, q, range)]);
   return {
     items: page.rows.map(toFlowListItem),
     total,
-    nextCursor: page.next ? encodeCursor(page.next) : null,
+    nextCursor: page.next ? encodeCursor(page.next, cursorScope) : null,
     range: { from: range.from.toISOString(), to: range.to.toISOString(), timeZone },
   };
 }

@@ -118,14 +118,15 @@ type InteractionRowData = Parameters<typeof toListItem>[0];
 
 export async function listInteractions(db: Db, who: ApiPrincipal, q: InteractionListQuery, timeZone: string): Promise<Page<InteractionListRow>> {
   const range = resolveRange(q, timeZone);
+  const cursorScope = { list: 'interactions', sort: q.sort, order: q.order, kind: SORTS[q.sort].kind };
   const [page, total] = await Promise.all([
-    keysetPage(fetchInteractions(db, who, q, range), q.cursor ? decodeCursor(q.cursor) : null, q.limit),
+    keysetPage(fetchInteractions(db, who, q, range), q.cursor ? decodeCursor(q.cursor, cursorScope) : null, q.limit),
     countInteractions(db, who, q, range),
   ]);
   return {
     items: page.rows.map(toListItem),
     total,
-    nextCursor: page.next ? encodeCursor(page.next) : null,
+    nextCursor: page.next ? encodeCursor(page.next, cursorScope) : null,
     range: { from: range.from.toISOString(), to: range.to.toISOString(), timeZone },
   };
 }
