@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { flowExecutions, flowSteps, interactions, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
 import { flowScope } from './flows';
@@ -41,30 +41,37 @@ export async function interactionsPerHour(db: Db, who: ApiPrincipal, q: StatsQue
   return { range: rangeView(range, timeZone), items: rows.map((r) => ({ hour: r.hour, channel: r.channel, count: r.n })) };
 }
 
-/** How long queued interactions waited (sum of their queue legs), bucketed, with percentiles. */
+/**
+ * How long queued interactions waited (sum of their queue legs), bucketed, with percentiles.
+ * Interactions still waiting in a queue have no queue time yet (their open leg counts nothing),
+ * so they are counted as `waiting` and kept out of the buckets and percentiles: otherwise every
+ * caller still in queue would sit in the 0–10 s bucket and pull the median down.
+ */
 export async function queueTimeDistribution(db: Db, who: ApiPrincipal, q: StatsQuery, timeZone: string) {
   const range = resolveRange(q, timeZone);
   const boundsMs = sql.raw(`array[${QUEUE_TIME_BOUNDS_S.map((s) => s * 1000).join(',')}]::bigint[]`);
-  const where = and(createdIn(db, who, range), isNotNull(interactions.firstQueuedAt));
+  const queuedIn = and(createdIn(db, who, range), isNotNull(interactions.firstQueuedAt));
+  const measured = and(queuedIn, ne(interactions.status, 'queued'));
   const [buckets, [summary]] = await Promise.all([
     db
       .select({ bucket: sql<number>`width_bucket(${interactions.queueMs}, ${boundsMs})`, n: count() })
       .from(interactions)
-      .where(where)
+      .where(measured)
       .groupBy(sql`1`),
     db
       .select({
         n: count(),
-        p50: sql<number | null>`percentile_cont(0.5) within group (order by ${interactions.queueMs})`,
-        p90: sql<number | null>`percentile_cont(0.9) within group (order by ${interactions.queueMs})`,
+        waiting: sql<number>`(count(*) filter (where ${interactions.status} = 'queued'))::int`,
+        p50: sql<number | null>`percentile_cont(0.5) within group (order by ${interactions.queueMs}) filter (where ${interactions.status} <> 'queued')`,
+        p90: sql<number | null>`percentile_cont(0.9) within group (order by ${interactions.queueMs}) filter (where ${interactions.status} <> 'queued')`,
       })
       .from(interactions)
-      .where(where),
+      .where(queuedIn),
   ]);
   const counts = new Map(buckets.map((b) => [Number(b.bucket), b.n]));
   const items = [0, ...QUEUE_TIME_BOUNDS_S].map((lower, i) => ({ fromSeconds: lower, toSeconds: QUEUE_TIME_BOUNDS_S[i] ?? null, count: counts.get(i) ?? 0 }));
   const seconds = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v)) / 1000);
-  return { range: rangeView(range, timeZone), queued: summary?.n ?? 0, p50Seconds: seconds(summary?.p50), p90Seconds: seconds(summary?.p90), items };
+  return { range: rangeView(range, timeZone), queued: summary?.n ?? 0, waiting: summary?.waiting ?? 0, p50Seconds: seconds(summary?.p50), p90Seconds: seconds(summary?.p90), items };
 }
 
 /** Abandoned ÷ queued, overall and per last queue. */

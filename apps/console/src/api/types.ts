@@ -181,6 +181,8 @@ export interface PerHourStats {
 }
 export interface QueueTimeStats {
   queued: number;
+  /** Still in a queue: no queue time yet, not in the buckets or percentiles. */
+  waiting: number;
   p50Seconds: number | null;
   p90Seconds: number | null;
   items: { fromSeconds: number; toSeconds: number | null; count: number }[];

@@ -80,11 +80,11 @@ export function Overview({ query }: { query: Query }) {
             {(q) => (
               <>
                 <p className="muted small">
-                  {q.queued} queued · median {formatDuration(q.p50Seconds)} · 90th percentile {formatDuration(q.p90Seconds)}
+                  {q.queued} queued{q.waiting > 0 ? ` (${q.waiting} still waiting, not counted below)` : ''} · median {formatDuration(q.p50Seconds)} · 90th percentile {formatDuration(q.p90Seconds)}
                 </p>
                 <StackedBars
                   s={stack(q.items.map((b) => ({ key: bucketLabel(b.fromSeconds, b.toSeconds), series: '', count: b.count })), q.items.map((b) => bucketLabel(b.fromSeconds, b.toSeconds)))}
-                  title={`Queue time distribution of ${q.queued} queued interactions`}
+                  title={`Queue time distribution of ${q.queued - q.waiting} interactions that left the queue`}
                   label={(k) => k}
                 />
               </>
