@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createTestEnv, startPipeline, sendSigned, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
+import { createTestEnv, startPipeline, sendSigned, one, eventually, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
 import { checkRedisPolicy, enforceRedisPolicy, UnsafeRedisError } from '@cxfold/queue';
 import { startPrivateRedis, pgProxy, proxiedDatabase } from '@cxfold/testkit';
 
@@ -103,6 +103,43 @@ describe('Postgres unreachable', () => {
     expect(again.body).toEqual({ id: 'evt-during-outage', duplicate: expect.any(Boolean) });
     const { rows } = await one(env.db.sql<{ rows: number }[]>`select count(*)::int as rows from raw_events where event_id = 'evt-during-outage'`);
     expect(rows).toBe(1);
+  });
+});
+
+describe('Redis connected but not answering (process stopped)', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  let redis: PrivateRedis;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    env = await createTestEnv({ redisUrl: redis.url });
+    p = await startPipeline(env, { overrides: { RATE_LIMIT_PER_SECOND: '100', SWEEP_GRACE_MS: '500', SWEEP_INTERVAL_MS: '200' } });
+  });
+  afterAll(async () => {
+    redis.resume();
+    await p.close();
+    await env.teardown();
+    await redis.stop();
+  });
+
+  test('acks keep coming (the rate limit falls back to the local count) and every event folds once Redis answers again', async () => {
+    redis.pause();
+    try {
+      const started = Date.now();
+      const results = await Promise.all(Array.from({ length: 5 }, () => sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())));
+      expect(results.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+      // Not held until some Redis timeout: the limiter waits a quarter second, then counts locally.
+      expect(Date.now() - started).toBeLessThan(4_000);
+      // Still limited while Redis is stuck: the local limiter enforces the tenant's 100/s.
+      const burst = await Promise.all(Array.from({ length: 150 }, () => sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())));
+      expect(burst.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+      const stored = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
+      expect(stored.n).toBe(5 + burst.filter((r) => r.status === 202).length);
+    } finally {
+      redis.resume();
+    }
+    const total = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
+    await eventually(async () => (await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where folded_at is not null`)).n === total.n, 30_000);
   });
 });
 

@@ -20,6 +20,7 @@ export class BacklogMonitor {
   private timer: NodeJS.Timeout | null = null;
   private depth = 0;
   private current: BacklogLevel = 'ok';
+  private polling = false;
 
   constructor(
     private readonly queue: FoldQueue,
@@ -45,7 +46,14 @@ export class BacklogMonitor {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.poll().catch(() => undefined);
+      // One poll at a time: while Redis hangs, ticks must not stack calls behind the stuck one.
+      if (this.polling) return;
+      this.polling = true;
+      this.poll()
+        .catch(() => undefined)
+        .finally(() => {
+          this.polling = false;
+        });
     }, this.limits.intervalMs);
     this.timer.unref();
   }

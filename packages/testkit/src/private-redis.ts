@@ -8,6 +8,10 @@ export interface PrivateRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, as with a hung server. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -51,6 +55,21 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       c.kill('SIGKILL');
     });
   };
+  const signal = (sig: NodeJS.Signals) => () => {
+    const c = child;
+    if (c && c.exitCode === null) c.kill(sig);
+  };
   await start();
-  return { url, kill, restart: start, stop: kill };
+  return {
+    url,
+    kill,
+    restart: start,
+    pause: signal('SIGSTOP'),
+    resume: signal('SIGCONT'),
+    // A stopped process must be let go before SIGKILL reaps it on every platform.
+    stop: async () => {
+      signal('SIGCONT')();
+      await kill();
+    },
+  };
 }
