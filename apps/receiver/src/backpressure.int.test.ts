@@ -106,6 +106,44 @@ describe('Postgres unreachable', () => {
   });
 });
 
+describe('Postgres connections gone silent (half-open)', () => {
+  let env: TestEnv;
+  let p: TestPipeline;
+  let proxy: ReturnType<typeof pgProxy>;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    const proxied = await proxiedDatabase(env.databaseUrl);
+    proxy = proxied.proxy;
+    p = await startPipeline({ ...env, databaseUrl: proxied.url }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '700', PG_POOL_SIZE: '20' } });
+  });
+  afterAll(async () => {
+    await p.close();
+    await proxy.close();
+    await env.teardown();
+  });
+
+  test('an insert stuck on a silent connection fails at the store deadline and the writer moves on to working connections', async () => {
+    expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())).status).toBe(202);
+    // Every connection open now stays open and silent for good; new connections work.
+    proxy.freeze();
+    const statuses: number[] = [];
+    const deadline = Date.now() + 20_000;
+    // Each stuck insert costs one deadline and one pooled connection; then inserts reach new ones.
+    while (Date.now() < deadline) {
+      const r = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { ...body(), eventId: `evt-frozen-${statuses.length}` });
+      statuses.push(r.status);
+      expect([202, 503]).toContain(r.status);
+      if (statuses.slice(-3).join() === '202,202,202') break;
+    }
+    expect(statuses).toContain(503);
+    expect(statuses.slice(-3)).toEqual([202, 202, 202]);
+    // Every event answered 202 is stored exactly once.
+    const accepted = statuses.flatMap((st, i) => (st === 202 ? [`evt-frozen-${i}`] : []));
+    const { n } = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where event_id = any(${accepted})`);
+    expect(n).toBe(accepted.length);
+  });
+});
+
 describe('Redis connected but not answering (process stopped)', () => {
   let env: TestEnv;
   let p: TestPipeline;

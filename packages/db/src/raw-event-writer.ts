@@ -36,6 +36,21 @@ export interface RawEventWriterOptions {
    * wait longer than it: they go as soon as it ends.
    */
   lingerMs?: number;
+  /**
+   * Longest an insert may take (default: no limit). Past it the insert's writes fail and the
+   * writer moves on: a connection that went silent (half-open TCP) would otherwise hold the one
+   * insert in flight, and every write behind it, until the operating system gives up on it
+   * (about 15 minutes). The insert may still commit later; the senders, answered 503, retry,
+   * and the retries are duplicates.
+   */
+  insertTimeoutMs?: number;
+}
+
+export class InsertTimeoutError extends Error {
+  readonly code = 'INSERT_TIMEOUT' as const;
+  constructor(ms: number) {
+    super(`raw event insert did not finish within ${ms} ms`);
+  }
 }
 
 /**
@@ -114,8 +129,9 @@ export class RawEventWriter {
     try {
       await this.insertAndResolve(batch);
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
+      // A timed-out insert is no one request's fault, and a retry would wait as long again.
+      if (batch.length === 1 || err instanceof InsertTimeoutError) {
+        for (const p of batch) p.reject(err);
         return;
       }
       // One request's rows must not sink its neighbours': retry each request on its own.
@@ -123,9 +139,28 @@ export class RawEventWriter {
     }
   }
 
+  /** The insert, bounded by `insertTimeoutMs`; on timeout the query is also cancelled (best effort). */
+  private async insert(items: RawEventInput[]): Promise<Map<string, number>> {
+    const timeoutMs = this.opts.insertTimeoutMs;
+    if (!timeoutMs) return insertRawEvents(this.sql, items);
+    const query = rawEventsInsert(this.sql, items);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        query.cancel();
+        reject(new InsertTimeoutError(timeoutMs));
+      }, timeoutMs);
+    });
+    try {
+      return insertedIds(await Promise.race([query, deadline]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async insertAndResolve(batch: Pending[]): Promise<void> {
     const all = batch.flatMap((p) => p.items);
-    const inserted = await insertRawEvents(this.sql, all);
+    const inserted = await this.insert(all);
     const claimed = new Set<string>();
     for (const p of batch) {
       p.resolve(
@@ -169,7 +204,14 @@ function payloadLines(items: RawEventInput[]): string {
  */
 export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise<Map<string, number>> {
   if (items.length === 0) return new Map();
-  const rows = await sql<{ id: string; tenant: string; event_id: string }[]>`
+  return insertedIds(await rawEventsInsert(sql, items));
+}
+
+type InsertedRow = { id: string; tenant: string; event_id: string };
+
+/** The insert as a query not yet run (postgres.js runs it when awaited), so it can be cancelled. */
+function rawEventsInsert(sql: Sql, items: RawEventInput[]) {
+  return sql<InsertedRow[]>`
     insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload, masked, mask_count, request_id)
     select t, e, k, ty, s, to_timestamp(o / 1000.0), p::json, m > 0, m::int2, nullif(r, '')
     from (
@@ -186,6 +228,9 @@ export async function insertRawEvents(sql: Sql, items: RawEventInput[]): Promise
     ) as u
     on conflict (tenant, event_id) do nothing
     returning id, tenant, event_id`;
+}
+
+function insertedIds(rows: readonly InsertedRow[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of rows) out.set(`${r.tenant}\u0001${r.event_id}`, Number(r.id));
   return out;

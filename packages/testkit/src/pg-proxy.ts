@@ -3,10 +3,13 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 /**
  * A TCP proxy in front of Postgres that a test can break, to make Postgres unreachable:
  * `cut()` accepts connections and drops them (a flaky network), `refuse()` stops listening
- * (Postgres down: ECONNREFUSED). `restore()` undoes either on the same port.
+ * (Postgres down: ECONNREFUSED). `restore()` undoes either on the same port. `freeze()` makes
+ * every open connection silent for good while new ones work: half-open connections, as after a
+ * NAT or firewall forgets them, which nothing but a timeout ever ends.
  */
 export function pgProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
   let open = true;
   let port = 0;
   let server: Server = make();
@@ -19,6 +22,9 @@ export function pgProxy(target: { host: string; port: number }) {
         s.on('close', () => sockets.delete(s));
         s.on('error', () => undefined);
       }
+      const pair: [Socket, Socket] = [client, upstream];
+      pairs.add(pair);
+      client.on('close', () => pairs.delete(pair));
       client.pipe(upstream).pipe(client);
     });
   }
@@ -43,6 +49,15 @@ export function pgProxy(target: { host: string; port: number }) {
       dropAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+    freeze() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+      pairs.clear();
+    },
     async restore() {
       open = true;
       if (!server.listening) {
@@ -50,7 +65,10 @@ export function pgProxy(target: { host: string; port: number }) {
         await listen(port);
       }
     },
-    close: () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+    close: () => {
+      dropAll();
+      return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    },
   };
 }
 
