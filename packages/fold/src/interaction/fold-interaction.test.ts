@@ -855,4 +855,50 @@ describe('events stamped to the same second as a TRANSFERRED', () => {
     const reversed = foldInteraction([...events].reverse());
     expect(reversed).toEqual(foldInteraction(events));
   });
+
+  test('a TRANSFERRED that names no agent ends the leg of the agent routed before that second, not the next agent’s', () => {
+    const anonymous = events.map((e) => (e.eventId === 'e4' ? mk('e4', 'TRANSFERRED', 9_000, { reason: 'agent_transfer' }) : e));
+    const { interaction, segments } = foldInteraction(anonymous);
+    expect(segments.map((s) => [s.type, s.startType, s.endType, s.agentId, s.durationMs])).toEqual([
+      ['queue', 'queued', 'routed', null, 4_000],
+      ['agent', 'routed', 'transferred:agent', 'a1', 4_000],
+      ['queue', 'transferred:agent', 'routed', null, 0],
+      ['agent', 'routed', 'closed', 'a2', 11_000],
+    ]);
+    expect(interaction).toMatchObject({ transferCount: 1, abandoned: false, lastAgentId: 'a2' });
+    expect(foldInteraction([...anonymous].reverse())).toEqual(foldInteraction(anonymous));
+  });
+
+  test('a TRANSFERRED that names no agent, after a routing already ended, ends the routing of its own second', () => {
+    const requeued = [
+      mk('g1', 'CREATED', 0),
+      mk('g2', 'QUEUED', 1_000, { queue: { id: 'q1' } }),
+      mk('g3', 'ROUTED', 2_000, { agent: { id: 'a1' }, queue: { id: 'q1' } }),
+      mk('g4', 'TRANSFERRED', 3_000, { agent: { id: 'a1' }, reason: 'rona' }),
+      mk('g5', 'QUEUED', 4_000, { queue: { id: 'q1' } }),
+      mk('g6', 'ROUTED', 9_000, { agent: { id: 'a2' }, queue: { id: 'q1' } }),
+      mk('g7', 'TRANSFERRED', 9_000, { reason: 'rona' }),
+    ];
+    const { segments } = foldInteraction(requeued);
+    expect(segments.filter((s) => s.type === 'agent').map((s) => [s.agentId, s.endType])).toEqual([
+      ['a1', 'transferred:rona'],
+      ['a2', 'transferred:rona'],
+    ]);
+  });
+
+  test('a TRANSFERRED that names no agent, in the same second as the only ROUTED, ends that routing', () => {
+    const onlyRouting = [
+      mk('f1', 'CREATED', 0),
+      mk('f2', 'QUEUED', 1_000, { queue: { id: 'q1' } }),
+      mk('f3', 'ROUTED', 9_000, { agent: { id: 'a1' }, queue: { id: 'q1' } }),
+      mk('f4', 'TRANSFERRED', 9_000, { reason: 'rona' }),
+    ];
+    const { segments } = foldInteraction(onlyRouting);
+    expect(segments.map((s) => [s.type, s.endType, s.agentId])).toEqual([
+      ['queue', 'routed', null],
+      ['agent', 'transferred:rona', 'a1'],
+      // Back in queue after the RONA, waiting.
+      ['queue', null, null],
+    ]);
+  });
 });

@@ -216,7 +216,8 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
  * Senders often stamp events to the second, so a TRANSFERRED and the CREATED / QUEUED /
  * ROUTED of the re-created task can share a timestamp, and lifecycle rank would put the
  * re-creation first. Those events are the task's next life: move them after the TRANSFERRED.
- * A ROUTED of the transferring agent itself stays before (it is the routing being ended).
+ * A ROUTED of the transferring agent itself stays before (it is the routing being ended); a
+ * TRANSFERRED that names no agent is taken to end the routing of an earlier second, if any.
  * Applied to the canonical sort, so the result is still independent of arrival order.
  */
 function causalOrder(sorted: TaskEventEnvelope[]): TaskEventEnvelope[] {
@@ -224,9 +225,9 @@ function causalOrder(sorted: TaskEventEnvelope[]): TaskEventEnvelope[] {
   for (let i = 0; i < out.length; i++) {
     const transfer = out[i]!;
     if (transfer.type !== 'TRANSFERRED') continue;
-    const transferAgent = transfer.body.agent?.id;
     let first = i;
     while (first > 0 && out[first - 1]!.at === transfer.at) first--;
+    const transferAgent = transfer.body.agent?.id ?? agentRoutedBefore(out, first);
     const before: TaskEventEnvelope[] = [];
     const after: TaskEventEnvelope[] = [];
     for (const e of out.slice(first, i)) {
@@ -238,6 +239,20 @@ function causalOrder(sorted: TaskEventEnvelope[]): TaskEventEnvelope[] {
     i = first + before.length;
   }
   return out;
+}
+
+/**
+ * The agent still routed at index `end`: the one a TRANSFERRED that names no agent takes the
+ * task from, when its own second also holds the next agent's ROUTED. None when the last
+ * routing was already ended (transferred, or the task queued or re-created since).
+ */
+function agentRoutedBefore(events: TaskEventEnvelope[], end: number): string | undefined {
+  for (let j = end - 1; j >= 0; j--) {
+    const e = events[j]!;
+    if (e.type === 'ROUTED') return e.body.agent?.id;
+    if (e.type !== 'CLOSED') return undefined;
+  }
+  return undefined;
 }
 
 function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {
