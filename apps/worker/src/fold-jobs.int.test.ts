@@ -89,6 +89,31 @@ describe('fold jobs of many events', () => {
     }
   });
 
+  test('a folded event that fails the contract on a later refold is dead-lettered, not dropped unseen', async () => {
+    const created = { taskId: 'task-stricter', timestamp: at(0), mediaType: 'sms' };
+    const worker = await startWorker(pipelineSettings(env), p.logger);
+    try {
+      expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { ...created, eventId: 'strict-1' })).status).toBe(202);
+      await eventually(async () => (await env.db.sql`select 1 from raw_events where event_id = 'strict-1' and folded_at is not null`).length === 1);
+      // The stored row no longer fits the contract (an older version's row, or a stricter contract now).
+      await env.db.sql`update raw_events set payload = jsonb_set(payload::jsonb, '{ewt}', '"soon"')::json where event_id = 'strict-1'`;
+      // Any new event for the record refolds it from everything stored.
+      expect((await sendSigned(p.baseUrl, p.tenant, 'tasks/queued', { ...created, eventId: 'strict-2', timestamp: at(5), queue: { id: 'q1' } })).status).toBe(202);
+      await eventually(async () => (await env.db.sql`select 1 from raw_events where event_id = 'strict-2' and folded_at is not null`).length === 1);
+      const raw = await env.db.sql`select event_id, folded_at is not null as folded, dead_lettered_at is not null as dead from raw_events where event_id like 'strict-%' order by event_id`;
+      expect(raw).toEqual([
+        { event_id: 'strict-1', folded: false, dead: true },
+        { event_id: 'strict-2', folded: true, dead: false },
+      ]);
+      const [dl] = await env.db.sql`select error_code, error from dead_letters where event_id = 'strict-1'`;
+      expect(dl).toMatchObject({ error_code: 'POISON_EVENT', error: expect.stringContaining('ewt') });
+      const [rec] = await env.db.sql`select event_count, status from interactions where id = 'task-stricter'`;
+      expect(rec).toEqual({ event_count: 1, status: 'queued' });
+    } finally {
+      await worker.close();
+    }
+  });
+
   test('the sweeper queues unfolded events past the grace as one named job, at most once per window', async () => {
     const ids = await insertRawEvents(
       env.db.sql,

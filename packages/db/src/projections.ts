@@ -257,14 +257,20 @@ export interface DeadLetterInput {
   attempts: number;
 }
 
-/** Records events the worker gives up on; the raw event is flagged so the sweeper leaves it alone. */
-export async function recordDeadLetters(sql: postgres.Sql | Tx, entries: DeadLetterInput[]): Promise<void> {
+/**
+ * Records events the worker gives up on; the raw event is flagged so the sweeper leaves it alone.
+ * An event folded meanwhile (by another job) is done and left as is, unless `unfolded` says the
+ * caller has just taken it out of its record: a stored event that no longer passes the contract
+ * on a refold. Then it loses its folded mark and is dead-lettered, so it is not dropped unseen.
+ */
+export async function recordDeadLetters(sql: postgres.Sql | Tx, entries: DeadLetterInput[], opts: { unfolded?: boolean } = {}): Promise<void> {
   if (entries.length === 0) return;
+  const unfolded = opts.unfolded === true;
   await sql`
     with marked as (
-      update raw_events r set dead_lettered_at = now()
+      update raw_events r set dead_lettered_at = now(), folded_at = null
       from unnest(${pgArrayLiteral(entries.map((e) => e.rawEventId))}::bigint[]) as u(id)
-      where r.id = u.id and r.folded_at is null
+      where r.id = u.id and (r.folded_at is null or ${unfolded}::boolean)
       returning r.id, r.tenant, r.event_id, r.kind, r.event_type
     )
     insert into dead_letters (raw_event_id, tenant, event_id, kind, event_type, error, error_code, attempts)

@@ -105,7 +105,8 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
     ...[...poisoned].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: 'POISON_EVENT', attempts })),
     ...[...archived].map(([rawEventId, error]) => ({ rawEventId, error, errorCode: RECORD_ARCHIVED, attempts })),
   ];
-  await recordDeadLetters(tx, deadLetters);
+  // Decided under the record's lock: whatever the event's folded mark, the record now leaves it out.
+  await recordDeadLetters(tx, deadLetters, { unfolded: true });
   const phases = { lock: t1 - t0, load: t2 - t1, fold: t3 - t2, writeInteractions: t4 - t3, writeFlows: t5 - t4, markFolded: performance.now() - t5 };
   return { folded, poisoned, archived, phases };
 }
