@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createTestEnv, startPipeline, sendSigned, one, eventually, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
+import { createTestEnv, startPipeline, startPrivateRedisPipeline, sendSigned, one, eventually, type TestEnv, type TestPipeline, type PrivateRedisPipeline } from '@cxfold/testkit';
 import { checkRedisPolicy, enforceRedisPolicy, UnsafeRedisError } from '@cxfold/queue';
 import { startPrivateRedis, pgProxy, proxiedDatabase } from '@cxfold/testkit';
 
@@ -71,7 +71,7 @@ describe('fold backlog limits', () => {
   });
 });
 
-describe('Postgres unreachable', () => {
+describe('Postgres unreachable or silent', () => {
   let env: TestEnv;
   let p: TestPipeline;
   let proxy: ReturnType<typeof pgProxy>;
@@ -79,7 +79,7 @@ describe('Postgres unreachable', () => {
     env = await createTestEnv();
     const proxied = await proxiedDatabase(env.databaseUrl);
     proxy = proxied.proxy;
-    p = await startPipeline({ ...env, databaseUrl: proxied.url }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '1500' } });
+    p = await startPipeline({ ...env, databaseUrl: proxied.url }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '1000', PG_POOL_SIZE: '20' } });
   });
   afterAll(async () => {
     await proxy.restore();
@@ -103,23 +103,6 @@ describe('Postgres unreachable', () => {
     expect(again.body).toEqual({ id: 'evt-during-outage', duplicate: expect.any(Boolean) });
     const { rows } = await one(env.db.sql<{ rows: number }[]>`select count(*)::int as rows from raw_events where event_id = 'evt-during-outage'`);
     expect(rows).toBe(1);
-  });
-});
-
-describe('Postgres connections gone silent (half-open)', () => {
-  let env: TestEnv;
-  let p: TestPipeline;
-  let proxy: ReturnType<typeof pgProxy>;
-  beforeAll(async () => {
-    env = await createTestEnv();
-    const proxied = await proxiedDatabase(env.databaseUrl);
-    proxy = proxied.proxy;
-    p = await startPipeline({ ...env, databaseUrl: proxied.url }, { withWorker: false, overrides: { TENANT_CACHE_MS: '60000', STORE_TIMEOUT_MS: '700', PG_POOL_SIZE: '20' } });
-  });
-  afterAll(async () => {
-    await p.close();
-    await proxy.close();
-    await env.teardown();
   });
 
   test('an insert stuck on a silent connection fails at the store deadline and the writer moves on to working connections', async () => {
@@ -145,39 +128,30 @@ describe('Postgres connections gone silent (half-open)', () => {
 });
 
 describe('Redis connected but not answering (process stopped)', () => {
-  let env: TestEnv;
-  let p: TestPipeline;
-  let redis: PrivateRedis;
+  let s: PrivateRedisPipeline;
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    env = await createTestEnv({ redisUrl: redis.url });
-    p = await startPipeline(env, { overrides: { RATE_LIMIT_PER_SECOND: '100', SWEEP_GRACE_MS: '500', SWEEP_INTERVAL_MS: '200' } });
+    s = await startPrivateRedisPipeline({ RATE_LIMIT_PER_SECOND: '100', SWEEP_GRACE_MS: '500', SWEEP_INTERVAL_MS: '200' });
   });
-  afterAll(async () => {
-    redis.resume();
-    await p.close();
-    await env.teardown();
-    await redis.stop();
-  });
+  afterAll(() => s.close());
 
   test('acks keep coming (the rate limit falls back to the local count) and every event folds once Redis answers again', async () => {
-    redis.pause();
+    s.redis.pause();
     try {
       const started = Date.now();
-      const results = await Promise.all(Array.from({ length: 5 }, () => sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())));
+      const results = await Promise.all(Array.from({ length: 5 }, () => sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())));
       expect(results.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
       // Not held until some Redis timeout: the limiter waits a quarter second, then counts locally.
       expect(Date.now() - started).toBeLessThan(4_000);
       // Still limited while Redis is stuck: the local limiter enforces the tenant's 100/s.
-      const burst = await Promise.all(Array.from({ length: 150 }, () => sendSigned(p.baseUrl, p.tenant, 'tasks/created', body())));
+      const burst = await Promise.all(Array.from({ length: 150 }, () => sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())));
       expect(burst.filter((r) => r.status === 429).length).toBeGreaterThan(0);
-      const stored = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
+      const stored = await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
       expect(stored.n).toBe(5 + burst.filter((r) => r.status === 202).length);
     } finally {
-      redis.resume();
+      s.redis.resume();
     }
-    const total = await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
-    await eventually(async () => (await one(env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where folded_at is not null`)).n === total.n, 30_000);
+    const total = await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
+    await eventually(async () => (await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where folded_at is not null`)).n === total.n, 30_000);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createTestEnv, startPipeline, pipelineSettings, sendSigned, eventually, one, pgProxy, proxiedDatabase, startPrivateRedis, type TestEnv, type TestPipeline, type PrivateRedis } from '@cxfold/testkit';
+import { createTestEnv, startPipeline, startPrivateRedisPipeline, pipelineSettings, sendSigned, eventually, one, pgProxy, proxiedDatabase, type TestEnv, type TestPipeline, type PrivateRedis, type PrivateRedisPipeline } from '@cxfold/testkit';
 import { startWorker } from './worker';
 import { QUEUES } from '@cxfold/queue';
 
@@ -53,19 +53,15 @@ describe('dead letters', () => {
 });
 
 describe('losing Redis', () => {
+  let setup: PrivateRedisPipeline;
   let env: TestEnv;
   let p: TestPipeline;
   let redis: PrivateRedis;
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    env = await createTestEnv({ redisUrl: redis.url });
-    p = await startPipeline(env, { overrides: { SWEEP_GRACE_MS: '500', SWEEP_INTERVAL_MS: '200' } });
+    setup = await startPrivateRedisPipeline({ SWEEP_GRACE_MS: '500', SWEEP_INTERVAL_MS: '200' });
+    ({ env, p, redis } = setup);
   });
-  afterAll(async () => {
-    await p.close();
-    await env.teardown();
-    await redis.stop();
-  });
+  afterAll(() => setup.close());
 
   test('FLUSHALL mid-run delays folding but loses nothing: the sweeper re-enqueues', async () => {
     const t0 = Date.now() - 3_600_000;

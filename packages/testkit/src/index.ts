@@ -1,5 +1,5 @@
 export { createTestEnv, eventually, one, type TestEnv } from './test-env';
-export { startPipeline, pipelineSettings, type TestPipeline, type PipelineSettings } from './pipeline';
+export { startPipeline, startPrivateRedisPipeline, pipelineSettings, type TestPipeline, type PipelineSettings, type PrivateRedisPipeline } from './pipeline';
 export { authHeaders, postJson, getJson, sendSigned, type AuthStyle, type PostResult } from './http';
 export { withDatabase, dockerAvailable } from './services';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';

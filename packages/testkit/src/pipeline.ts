@@ -6,7 +6,8 @@ import { createTenant, type NewTenantSecrets } from '@cxfold/db';
 import { apiRouter } from '@cxfold/api';
 import { createMetrics } from '@cxfold/observability';
 import { z } from 'zod';
-import type { TestEnv } from './test-env';
+import { createTestEnv, type TestEnv } from './test-env';
+import { startPrivateRedis, type PrivateRedis } from './private-redis';
 
 const settingsSchema = baseEnv.extend({ ...receiverFields, ...workerFields });
 export type PipelineSettings = z.output<typeof settingsSchema>;
@@ -60,6 +61,32 @@ export async function startPipeline(
     async close() {
       await receiver.close();
       await worker?.close();
+    },
+  };
+}
+
+export interface PrivateRedisPipeline {
+  env: TestEnv;
+  p: TestPipeline;
+  redis: PrivateRedis;
+  /** Lets a paused Redis run again, then closes the pipeline, the test database and the server. */
+  close(): Promise<void>;
+}
+
+/** A whole pipeline on a Redis of the test's own, for tests that flush, kill or stop Redis. */
+export async function startPrivateRedisPipeline(overrides: Record<string, string> = {}): Promise<PrivateRedisPipeline> {
+  const redis = await startPrivateRedis();
+  const env = await createTestEnv({ redisUrl: redis.url });
+  const p = await startPipeline(env, { overrides });
+  return {
+    env,
+    p,
+    redis,
+    async close() {
+      redis.resume();
+      await p.close();
+      await env.teardown();
+      await redis.stop();
     },
   };
 }
