@@ -128,7 +128,7 @@ export function toRawEvent(tenant: string, e: SingleEvent): RawEventInput {
     const { value, count } = maskEventCardNumbers(body);
     return {
       tenant,
-      eventId: eventIdFor(tenant, undefined, body.eventId, JSON.stringify(body), body.eventType === undefined ? type : undefined),
+      eventId: eventIdFor(tenant, undefined, body.eventId, JSON.stringify(body), body.eventType ? undefined : type),
       kind: 'task',
       eventType: type,
       subjectId: String(body.taskId),

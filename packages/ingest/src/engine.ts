@@ -204,7 +204,7 @@ export class IngestEngine {
         events: [
           {
             tenant,
-            eventId: eventIdFor(tenant, webhookId, v.value.body.eventId, req.rawBody, v.value.body.eventType === undefined ? v.value.type : undefined),
+            eventId: eventIdFor(tenant, webhookId, v.value.body.eventId, req.rawBody, v.value.body.eventType ? undefined : v.value.type),
             kind: 'task',
             eventType: v.value.type,
             subjectId: v.value.body.taskId,
