@@ -1,15 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  parseJsonBody,
-  validateTaskEvent,
-  validateFlowEvents,
-  maskEventCardNumbers,
-  eventIdFor,
-  toEpochMs,
-  type FieldError,
-} from '@cxfold/contracts';
+import { parseJsonBody, validateTaskEvent, validateFlowEvents, eventIdFor, type FieldError } from '@cxfold/contracts';
+import { flowRawEvent, taskRawEvent } from '@cxfold/ingest';
 import { insertRawEvents, subjectKeyString, type RawEventInput, type Sql, type SubjectKey } from '@cxfold/db';
 import { foldSubjects } from '@cxfold/projector';
 import { parse, checkSlug, UsageError } from './args';
@@ -38,8 +31,6 @@ failure, 2 usage error, 130 interrupted (run again: imported lines become duplic
 
 /** A line longer than this is refused without being held in memory (HTTP bodies cap at 256 KiB by default). */
 const MAX_LINE_BYTES = 1024 * 1024;
-/** raw_events.mask_count is a smallint (as in the ingest engine). */
-const MAX_MASK_COUNT = 32_767;
 /** Invalid lines printed; the rest are only counted. */
 const SHOWN_INVALID = 20;
 
@@ -249,43 +240,17 @@ function toRawEvent(bytes: Buffer, ctx: { tenant: string; mask: boolean; kind: '
   if (Array.isArray(body)) return { ok: false, errors: [{ path: '/', message: 'one event per line: batches (arrays) are not imported' }] };
   const isObject = body !== null && typeof body === 'object';
   const kind = ctx.kind ?? (isObject && 'type' in body ? 'flow' : 'task');
+  // As HTTP without a webhook-id: the body's eventId, else a hash of the line's bytes.
+  const origin = (bodyEventId: string | undefined) => ({ tenant: ctx.tenant, maskCardData: ctx.mask, eventId: eventIdFor(ctx.tenant, undefined, bodyEventId, bytes), requestId: ctx.requestId });
   if (kind === 'task') {
     const v = validateTaskEvent(body, null, nowMs);
     if (!v.ok) return { ok: false, errors: v.errors };
-    const { value, count } = ctx.mask ? maskEventCardNumbers(v.value.body) : { value: v.value.body, count: 0 };
-    return {
-      ok: true,
-      event: {
-        tenant: ctx.tenant,
-        eventId: eventIdFor(ctx.tenant, undefined, v.value.body.eventId, bytes),
-        kind: 'task',
-        eventType: v.value.type,
-        subjectId: v.value.body.taskId,
-        occurredAtMs: toEpochMs(v.value.body.timestamp)!,
-        payload: { ...value, eventType: v.value.type },
-        maskCount: Math.min(count, MAX_MASK_COUNT),
-        requestId: ctx.requestId,
-      },
-    };
+    return { ok: true, event: taskRawEvent(v.value, origin(v.value.body.eventId)) };
   }
   const v = validateFlowEvents(body, nowMs);
   if (!v.ok) return { ok: false, errors: v.errors };
   const event = v.value.events[0]!;
-  const { value, count } = ctx.mask ? maskEventCardNumbers(event) : { value: event, count: 0 };
-  return {
-    ok: true,
-    event: {
-      tenant: ctx.tenant,
-      eventId: eventIdFor(ctx.tenant, undefined, event.eventId, bytes),
-      kind: 'flow',
-      eventType: event.type,
-      subjectId: event.executionId,
-      occurredAtMs: toEpochMs(event.timestamp)!,
-      payload: value,
-      maskCount: Math.min(count, MAX_MASK_COUNT),
-      requestId: ctx.requestId,
-    },
-  };
+  return { ok: true, event: flowRawEvent(event, origin(event.eventId)) };
 }
 
 function isBlank(bytes: Buffer): boolean {

@@ -2,10 +2,8 @@ import {
   parseJsonBody,
   validateTaskEvent,
   validateFlowEvents,
-  maskEventCardNumbers,
   eventIdFor,
   batchItemEventId,
-  toEpochMs,
   type FieldError,
   type TaskEventType,
 } from '@cxfold/contracts';
@@ -14,6 +12,7 @@ import type { FoldEvent } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { withDeadline } from '@cxfold/runtime';
 import { verifyRequest, type AuthHeaders } from './auth';
+import { flowRawEvent, taskRawEvent } from './raw-event';
 import type { TenantDirectory } from './tenant-directory';
 import type { TenantRateLimiter } from './rate-limit';
 import type { BacklogMonitor } from './backlog';
@@ -75,8 +74,6 @@ export interface IngestDeps {
   onOutcome?: (observation: IngestObservation) => void;
 }
 
-/** raw_events.mask_count is a smallint; the count is informational, the masking itself is not capped. */
-const MAX_MASK_COUNT = 32_767;
 /** Seconds a sender should wait before retrying when our storage is unavailable. */
 const RETRY_AFTER_S = 30;
 /** A full backlog drains in minutes; Webex Connect retries 60 s apart anyway. */
@@ -187,51 +184,24 @@ export class IngestEngine {
 
   private toRawEvents(
     tenant: string,
-    mask: boolean,
+    maskCardData: boolean,
     req: IngestRequest,
     webhookId: string | undefined,
     body: unknown,
     nowMs: number,
   ): { batch: boolean; events: RawEventInput[] } | { errors: FieldError[] } {
+    const origin = (eventId: string) => ({ tenant, maskCardData, eventId, requestId: req.requestId });
     if (req.source.kind === 'task') {
       const v = validateTaskEvent(body, req.source.pathType, nowMs);
       if (!v.ok) return { errors: v.errors };
-      const { value, count } = mask ? maskEventCardNumbers(v.value.body) : { value: v.value.body, count: 0 };
-      // Store the normalised type so the worker need not consult the URL again.
-      const payload = { ...value, eventType: v.value.type };
-      return {
-        batch: false,
-        events: [
-          {
-            tenant,
-            eventId: eventIdFor(tenant, webhookId, v.value.body.eventId, req.rawBody, v.value.body.eventType ? undefined : v.value.type),
-            kind: 'task',
-            eventType: v.value.type,
-            subjectId: v.value.body.taskId,
-            occurredAtMs: toEpochMs(v.value.body.timestamp)!,
-            payload,
-            maskCount: Math.min(count, MAX_MASK_COUNT),
-            requestId: req.requestId,
-          },
-        ],
-      };
+      const impliedType = v.value.body.eventType ? undefined : v.value.type;
+      return { batch: false, events: [taskRawEvent(v.value, origin(eventIdFor(tenant, webhookId, v.value.body.eventId, req.rawBody, impliedType)))] };
     }
     const v = validateFlowEvents(body, nowMs);
     if (!v.ok) return { errors: v.errors };
-    const events = v.value.events.map((event, index): RawEventInput => {
-      const { value, count } = mask ? maskEventCardNumbers(event) : { value: event, count: 0 };
-      return {
-        tenant,
-        eventId: v.value.batch ? batchItemEventId(tenant, webhookId, event, index) : eventIdFor(tenant, webhookId, event.eventId, req.rawBody),
-        kind: 'flow',
-        eventType: event.type,
-        subjectId: event.executionId,
-        occurredAtMs: toEpochMs(event.timestamp)!,
-        payload: value,
-        maskCount: Math.min(count, MAX_MASK_COUNT),
-        requestId: req.requestId,
-      };
-    });
+    const events = v.value.events.map((event, index) =>
+      flowRawEvent(event, origin(v.value.batch ? batchItemEventId(tenant, webhookId, event, index) : eventIdFor(tenant, webhookId, event.eventId, req.rawBody))),
+    );
     return { batch: v.value.batch, events };
   }
 }

@@ -4,3 +4,4 @@ export { verifyRequest, verifyStandardWebhook, verifyHubSignature, verifyBearer,
 export { signStandardWebhook, signHub } from './signing';
 export { TenantRateLimiter, type RateDecision } from './rate-limit';
 export { BacklogMonitor, type BacklogLevel, type BacklogLimits } from './backlog';
+export { taskRawEvent, flowRawEvent, type RawEventOrigin } from './raw-event';
