@@ -13,6 +13,8 @@ import { CONSOLE_DIST_DIR } from '@cxfold/console';
 
 /** Expected request errors → 400 problem+json naming the parameter; everything else falls through. */
 function paramErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  // An export that failed halfway has no answer left to give: the error handler cuts it and logs why.
+  if (res.headersSent) return next(err);
   if (err instanceof ParamError) {
     sendProblem(res, { status: 400, title: 'Bad parameter', detail: err.message, errors: err.errors.map((e) => ({ path: e.param, param: e.param, message: e.message })) });
     return;
