@@ -2,7 +2,7 @@ export * from './schema';
 export { createDbClient, type DbClient, type Db, type Sql, type DbOptions } from './client';
 export { migrate, ensureDatabase, MIGRATIONS_FOLDER, migrationStatus, shippedMigrationCount, type MigrationStatus } from './migrate';
 export * from './tenants-repo';
-export { RawEventWriter, InsertTimeoutError, insertRawEvents, type RawEventInput, type RawEventWriterOptions, type WriteOutcome } from './raw-event-writer';
+export { RawEventWriter, insertRawEvents, type RawEventInput, type RawEventWriterOptions, type WriteOutcome } from './raw-event-writer';
 export * from './projections';
 export * from './sweeper-queries';
 export * from './api-keys-repo';

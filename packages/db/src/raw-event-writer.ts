@@ -1,4 +1,5 @@
 import type { Sql } from './client';
+import { DeadlineError, withDeadline } from '@cxfold/runtime';
 import { pgArrayLiteral } from './bulk-write';
 
 export interface RawEventInput {
@@ -46,12 +47,6 @@ export interface RawEventWriterOptions {
   insertTimeoutMs?: number;
 }
 
-export class InsertTimeoutError extends Error {
-  readonly code = 'INSERT_TIMEOUT' as const;
-  constructor(ms: number) {
-    super(`raw event insert did not finish within ${ms} ms`);
-  }
-}
 
 /**
  * Group commit: concurrent requests are written by one multi-row insert, so durability
@@ -130,7 +125,7 @@ export class RawEventWriter {
       await this.insertAndResolve(batch);
     } catch (err) {
       // A timed-out insert is no one request's fault, and a retry would wait as long again.
-      if (batch.length === 1 || err instanceof InsertTimeoutError) {
+      if (batch.length === 1 || err instanceof DeadlineError) {
         for (const p of batch) p.reject(err);
         return;
       }
@@ -144,17 +139,11 @@ export class RawEventWriter {
     const timeoutMs = this.opts.insertTimeoutMs;
     if (!timeoutMs) return insertRawEvents(this.sql, items);
     const query = rawEventsInsert(this.sql, items);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        query.cancel();
-        reject(new InsertTimeoutError(timeoutMs));
-      }, timeoutMs);
-    });
     try {
-      return insertedIds(await Promise.race([query, deadline]));
-    } finally {
-      clearTimeout(timer);
+      return insertedIds(await withDeadline('raw event insert', timeoutMs, query));
+    } catch (err) {
+      if (err instanceof DeadlineError) query.cancel();
+      throw err;
     }
   }
 

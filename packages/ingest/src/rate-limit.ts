@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
+import { DeadlineError, withDeadline } from '@cxfold/runtime';
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterS: number };
 
@@ -67,13 +68,14 @@ export class TenantRateLimiter {
    * Redis's count, unless it takes longer than the timeout: then the local limiter's. A stalled
    * command is not cancelled; it settles (or times out in ioredis) on its own, unobserved.
    */
-  private consume(points: number, tenant: string): Promise<unknown> {
+  private async consume(points: number, tenant: string): Promise<unknown> {
     const shared = this.limiterFor(points).consume(tenant, 1);
-    let timer: NodeJS.Timeout | undefined;
-    const fallback = new Promise<unknown>((resolve, reject) => {
-      timer = setTimeout(() => this.localFor(points).consume(tenant, 1).then(resolve, reject), this.redisTimeoutMs);
-    });
     shared.catch(() => undefined);
-    return Promise.race([shared, fallback]).finally(() => clearTimeout(timer));
+    try {
+      return await withDeadline('rate limit count in Redis', this.redisTimeoutMs, shared);
+    } catch (err) {
+      if (err instanceof DeadlineError) return this.localFor(points).consume(tenant, 1);
+      throw err;
+    }
   }
 }
