@@ -27,6 +27,14 @@ export const CLOSE_REASONS = ['agent', 'customer', 'system'] as const;
 export const CALL_VARIABLE = /^cv_([1-9]|10)$/;
 export const CALL_VARIABLE_MAX_BYTES = 40;
 export const ECC_VARIABLE_MAX_BYTES = 210;
+/**
+ * A chat thread id (extension variable ChatThreadID or LiveChatThreadID) links a web callback
+ * to the chat it replaced. The record indexes it, and an index entry holds at most ~2.7 KB, so
+ * only one as long as any other id (200 bytes) is linked; a longer one stays a plain variable.
+ * Not refused at the door: extension variables are free text, and a stored event must keep
+ * folding as it did when it arrived.
+ */
+export const THREAD_ID_MAX_BYTES = 200;
 
 const variableValue = z.union([z.string().max(4000), z.number(), z.boolean(), z.null()]);
 

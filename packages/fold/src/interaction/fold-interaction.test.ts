@@ -556,6 +556,16 @@ describe('foldInteraction', () => {
       expect(interaction.extensionVariables).toEqual({ LiveChatThreadID: 'thread-9', LiveChatUserID: 'chat-user-42', LiveChatAppID: 'app-7' });
       expect(interaction.chatThreadId).toBe(chatRecord.chatThreadId);
     });
+
+    it('does not link a thread id longer than an id may be, but keeps it as a variable', () => {
+      const tooLong = 'é'.repeat(101); // 202 bytes in UTF-8, 101 characters
+      const justRight = 'é'.repeat(100); // 200 bytes
+      const fold = (vars: Record<string, string>) => foldInteraction([ev('CREATED', s(0), { taskId: 'wcb-2', mediaType: 'WebCallback', variables: vars })]).interaction;
+      expect(fold({ ChatThreadID: tooLong })).toMatchObject({ chatThreadId: null, extensionVariables: { ChatThreadID: tooLong } });
+      expect(fold({ ChatThreadID: justRight }).chatThreadId).toBe(justRight);
+      // The live chat's id is still used when the other one cannot be.
+      expect(fold({ ChatThreadID: tooLong, LiveChatThreadID: 'thread-9' }).chatThreadId).toBe('thread-9');
+    });
   });
 
   describe('out-of-order input', () => {

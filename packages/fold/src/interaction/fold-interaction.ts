@@ -1,4 +1,4 @@
-import { TASK_LIFECYCLE_RANK, type TaskEventBody } from '@cxfold/contracts';
+import { TASK_LIFECYCLE_RANK, THREAD_ID_MAX_BYTES, type TaskEventBody } from '@cxfold/contracts';
 import { sortEvents, uniqueById } from '../order';
 import type { FoldedInteraction, InteractionRecord, SegmentRecord, TaskEventEnvelope } from './types';
 import { splitVariables, mergeVariables } from './variables';
@@ -200,7 +200,7 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
   rec.extensionVariables = split.extension;
   rec.customerName ??= stringOrNull(split.ecc.user_DR_CustomerName);
   rec.conversationId = stringOrNull(split.ecc.user_DR_MediaResourceID);
-  rec.chatThreadId = stringOrNull(split.extension.ChatThreadID) ?? stringOrNull(split.extension.LiveChatThreadID);
+  rec.chatThreadId = threadIdOrNull(split.extension.ChatThreadID) ?? threadIdOrNull(split.extension.LiveChatThreadID);
 
   for (const leg of segments) {
     if (leg.durationMs === null) continue;
@@ -267,4 +267,15 @@ function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {
 
 function stringOrNull(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * A thread id longer than any id may be stays in extension_variables and is not linked: the
+ * indexed chat_thread_id column cannot take an entry over ~2.7 KB, and the record would fail to write.
+ */
+function threadIdOrNull(v: unknown): string | null {
+  const id = stringOrNull(v);
+  return id !== null && (id.length * 3 <= THREAD_ID_MAX_BYTES || utf8.encode(id).length <= THREAD_ID_MAX_BYTES) ? id : null;
 }
