@@ -225,6 +225,23 @@ export async function writeFlowExecutions(tx: Tx, folded: FoldedFlowWrite[]): Pr
   await deleteOtherChildren(tx, flowSteps, ['tenant', 'execution_id'], 'seq', parents, stepRows);
 }
 
+/** Removes records (interactions with their segments, flow executions with their steps) whole. */
+export async function deleteRecords(tx: Tx, keys: SubjectKey[]): Promise<void> {
+  const of = (kind: EventKind) => keys.filter((k) => k.kind === kind);
+  const tenants = (ks: SubjectKey[]) => pgArrayLiteral(ks.map((k) => k.tenant));
+  const ids = (ks: SubjectKey[]) => pgArrayLiteral(ks.map((k) => k.subjectId));
+  const tasks = of('task');
+  if (tasks.length) {
+    await tx`delete from segments s using unnest(${tenants(tasks)}::text[], ${ids(tasks)}::text[]) as k(t, id) where s.tenant = k.t and s.interaction_id = k.id`;
+    await tx`delete from interactions i using unnest(${tenants(tasks)}::text[], ${ids(tasks)}::text[]) as k(t, id) where i.tenant = k.t and i.id = k.id`;
+  }
+  const flows = of('flow');
+  if (flows.length) {
+    await tx`delete from flow_steps s using unnest(${tenants(flows)}::text[], ${ids(flows)}::text[]) as k(t, id) where s.tenant = k.t and s.execution_id = k.id`;
+    await tx`delete from flow_executions f using unnest(${tenants(flows)}::text[], ${ids(flows)}::text[]) as k(t, id) where f.tenant = k.t and f.id = k.id`;
+  }
+}
+
 /**
  * Which of these raw events still wait for a fold, and which are folded already. An event is
  * marked folded in the transaction that wrote the record including it, so a job whose event

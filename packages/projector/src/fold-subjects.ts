@@ -4,6 +4,7 @@ import {
   loadSubjectEvents,
   writeInteractions,
   writeFlowExecutions,
+  deleteRecords,
   markFolded,
   recordDeadLetters,
   findArchivedSubjects,
@@ -60,6 +61,8 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
   const newlyFolded: number[] = [];
   const poisoned = new Map<number, string>();
   const archived = new Map<number, string>();
+  // Records a previously folded event has just dropped out of: what it produced must go too.
+  const lostFoldedEvent = new Set<string>();
   for (const e of stored) {
     const key = subjectKeyString(e);
     const prunedAt = archivedAt.get(key);
@@ -84,6 +87,7 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
     } catch (err) {
       if (!(err instanceof PoisonEventError)) throw err;
       poisoned.set(e.id, err.message);
+      if (e.folded) lostFoldedEvent.add(key);
     }
   }
 
@@ -91,14 +95,25 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
   for (const { tenant, events } of tasks.values()) if (events.length) interactionResults.push({ tenant, result: foldInteraction(events) });
   const flowResults: FoldedFlowWrite[] = [];
   const onlyChanged = (opts.steps ?? 'changed') === 'changed';
-  for (const { tenant, events, newSeqs } of flows.values()) {
-    if (events.length) flowResults.push({ tenant, result: foldFlowExecution(events), ...(onlyChanged ? { stepSeqs: newSeqs } : {}) });
+  for (const [key, { tenant, events, newSeqs }] of flows) {
+    // A step written by an event now poisoned is not among the new seqs: write the execution
+    // whole, which also deletes the steps no longer produced.
+    const writeOnlyNew = onlyChanged && !lostFoldedEvent.has(key);
+    if (events.length) flowResults.push({ tenant, result: foldFlowExecution(events), ...(writeOnlyNew ? { stepSeqs: newSeqs } : {}) });
   }
+  // A record none of whose stored events folds any more (all poison, or all dead-lettered
+  // before this rebuild) is removed with its legs or steps: it would otherwise keep showing
+  // what only dead letters now hold. Replaying them brings it back. Archived ones stay as they are.
+  const emptied = sorted.filter((k) => {
+    const key = subjectKeyString(k);
+    return !archivedAt.has(key) && !(k.kind === 'task' ? tasks : flows).get(key)?.events.length;
+  });
 
   const t3 = performance.now();
   await writeInteractions(tx, interactionResults);
   const t4 = performance.now();
   await writeFlowExecutions(tx, flowResults);
+  await deleteRecords(tx, emptied);
   const t5 = performance.now();
   await markFolded(tx, newlyFolded);
   const deadLetters: DeadLetterInput[] = [
