@@ -135,7 +135,9 @@ export function eventsOf(p: PlannedInteraction): Event[] {
 export function activeExecutions(count: number, now: number): Event[] {
   return Array.from({ length: count }, (_, i) => {
     const x = `live-${i}`;
-    const t = now - (i + 1) * 95_000;
+    // A few minutes ago, but never before local midnight, so "today" holds them too (a run in
+    // the first minutes of the New York day found two of them in yesterday).
+    const t = Math.max(now - (i + 1) * 95_000, startOfTodayNewYork(now) + 30_000 + i * 1_000);
     return [
       { path: 'flows/events', body: { type: 'execution.started', executionId: x, timestamp: iso(t), flowId: 'flow-callback', flowName: 'Scheduled Callback', flowVersionId: 'cb-v1', version: '1', entryPoint: 'Scheduler', from: `+1555020000${i}`, channel: 'Phone', trigger: 'schedule', variablesCategory: 'Billing' } },
       { path: 'flows/events', body: { type: 'step.executed', executionId: x, timestamp: iso(t + 2000), seq: 1, stepType: 'play_message', name: 'Callback greeting', startedAt: iso(t + 1000), endedAt: iso(t + 2000) } },
