@@ -390,6 +390,10 @@ describe('exports', () => {
     expect(lines).toHaveLength(expected.length + 1);
     expect(lines[0]).toContain('Created');
     for (const x of expected) expect(lines.some((l) => l.includes(x.id))).toBe(true);
+    // An instant bound whose date on the tenant's clock is in year 999: still a file name, not a 500.
+    const edge = await get('/v1/interactions/export?format=csv&from=1000-01-01T00:00:00Z&to=1000-01-02T00:00:00Z');
+    expect(edge.status).toBe(200);
+    expect(edge.headers.get('content-disposition')).toBe('attachment; filename="cc-interactions-1000-01-01-to-1000-01-01.csv"');
   });
 
   test('xlsx opens with exceljs; PDF has pages; over the cap answers 422 with the count unless truncate=true', async () => {

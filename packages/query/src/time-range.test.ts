@@ -58,4 +58,12 @@ describe('resolveRange bounds', () => {
     expect(all.to.toISOString()).toBe('9999-12-31T23:59:59.999Z');
     expect(all.endLocalDate).toBe('9999-12-31');
   });
+
+  it('clamps the local date of an instant that is in year 10000 (or 999) on the tenant\'s clock', () => {
+    const tokyo = resolveRange({ from: '9999-12-31T20:00:00Z', to: '9999-12-31T23:00:00Z' }, 'Asia/Tokyo');
+    expect([tokyo.startLocalDate, tokyo.endLocalDate]).toEqual(['9999-12-31', '9999-12-31']);
+    expect(tokyo.from.toISOString()).toBe('9999-12-31T20:00:00.000Z');
+    const ny = resolveRange({ from: '1000-01-01T00:00:00Z', to: '1000-01-02T00:00:00Z' }, 'America/New_York');
+    expect([ny.startLocalDate, ny.endLocalDate]).toEqual(['1000-01-01', '1000-01-01']);
+  });
 });

@@ -122,8 +122,11 @@ function bound(value: string, timeZone: string, isEnd: boolean, param: string): 
     // Date.parse rolls 2026-02-30T00:00Z over to March 2: check the written date and time first.
     const w = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
     if (w) checkCalendar(param, +w[1]!, +w[2]!, +w[3]!, +w[4]!, +w[5]!, +(w[6] ?? 0));
+    // The instant is within the years 1000-9999 in UTC, its local date may not be (Tokyo's clock
+    // reads 10000-01-01 at 9999-12-31T20:00Z): the date names the range (an export's file name), so it is clamped as the instants are.
     const p = localParts(instant, timeZone);
-    return { at: instant, localDate: isoDate(p.year, p.month, p.day) };
+    const localDate = p.year > 9999 ? '9999-12-31' : p.year < 1000 ? '1000-01-01' : isoDate(p.year, p.month, p.day);
+    return { at: instant, localDate };
   }
   throw new RangeError_(param, `${param} must be YYYY-MM-DD, a local date-time or an ISO-8601 instant`);
 }
