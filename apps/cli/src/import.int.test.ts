@@ -182,3 +182,32 @@ test('a file with only valid lines exits 0; --help; usage errors exit 2; failure
   expect(unknownTenant.stderr).toContain('tenant "nobody" does not exist');
 });
 
+
+test('a run cut short before its fold: the next run folds what it finds stored but unfolded; a byte order mark changes no id', async () => {
+  const lines = [
+    JSON.stringify({ eventType: 'CREATED', taskId: 'cut-1', timestamp: at(0), mediaType: 'chat' }),
+    JSON.stringify({ eventType: 'QUEUED', taskId: 'cut-1', timestamp: at(5), queue: { id: 'q1' } }),
+  ];
+  const file = path.join(dir, 'cut.ndjson');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  expect((await cli(file, '--tenant', 'acme')).code).toBe(0);
+  // What a second Ctrl-C (or a kill) between the insert's commit and the fold leaves behind.
+  await env.db.sql`update raw_events set folded_at = null where tenant = 'acme' and subject_id = 'cut-1'`;
+  await env.db.sql`delete from interactions where tenant = 'acme' and id = 'cut-1'`;
+
+  // The same file saved "UTF-8 with BOM" and CRLF line ends: the same events, found stored.
+  const bom = path.join(dir, 'cut-bom.ndjson');
+  writeFileSync(bom, `\uFEFF${lines.join('\r\n')}\r\n`);
+  const again = await cli(bom, '--tenant', 'acme', '--json');
+  expect(again.code).toBe(0);
+  expect(JSON.parse(again.stdout)).toMatchObject({ lines: 2, accepted: 0, duplicates: 2, invalid: 0, foldedSubjects: 1 });
+  expect(await env.db.sql`select status, event_count from interactions where tenant = 'acme' and id = 'cut-1'`).toEqual([{ status: 'queued', event_count: 2 }]);
+  expect(await env.db.sql`select count(*)::int as n, count(folded_at)::int as folded from raw_events where tenant = 'acme' and subject_id = 'cut-1'`).toEqual([{ n: 2, folded: 2 }]);
+
+  // A file holding nothing but the mark is an empty file.
+  const onlyBom = path.join(dir, 'only-bom.ndjson');
+  writeFileSync(onlyBom, '\uFEFF');
+  const empty = await cli(onlyBom, '--tenant', 'acme', '--json');
+  expect(empty.code).toBe(0);
+  expect(JSON.parse(empty.stdout)).toMatchObject({ lines: 0, blank: 1, accepted: 0 });
+});

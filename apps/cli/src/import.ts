@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseJsonBody, validateTaskEvent, validateFlowEvents, eventIdFor, type FieldError } from '@cxfold/contracts';
 import { flowRawEvent, taskRawEvent } from '@cxfold/ingest';
-import { insertRawEvents, subjectKeyString, type RawEventInput, type Sql, type SubjectKey } from '@cxfold/db';
+import { insertRawEvents, subjectKeyString, unfoldedSubjectsOf, type RawEventInput, type Sql, type SubjectKey } from '@cxfold/db';
 import { foldSubjects } from '@cxfold/projector';
 import { parse, checkSlug, UsageError } from './args';
 import { Progress, onInterrupt, opt, readBatch, readKind, fmt, round, INTERRUPTED } from './rebuild';
@@ -104,6 +104,7 @@ export async function importCommand(sql: Sql, argv: string[]): Promise<number> {
     const claimed = new Set<string>();
     const touched = new Map<string, SubjectKey>();
     const subjectOf = new Map<number, string>();
+    const duplicateIds: string[] = [];
     for (const e of items) {
       const key = `${e.tenant}\u0001${e.eventId}`;
       const rawId = inserted.get(key);
@@ -114,8 +115,13 @@ export async function importCommand(sql: Sql, argv: string[]): Promise<number> {
         const subject: SubjectKey = { tenant: e.tenant, kind: e.kind, subjectId: e.subjectId };
         touched.set(subjectKeyString(subject), subject);
         subjectOf.set(rawId, subjectKeyString(subject));
-      } else counts.duplicates++;
+      } else {
+        counts.duplicates++;
+        duplicateIds.push(e.eventId);
+      }
     }
+    // Stored by an earlier run cut short between its insert and its fold: fold them now.
+    for (const subject of await unfoldedSubjectsOf(sql, tenant, duplicateIds)) touched.set(subjectKeyString(subject), subject);
     const archived = new Set<string>();
     const result = await fold([...touched.values()]);
     for (const rawId of result.archived) {
@@ -261,7 +267,7 @@ function isBlank(bytes: Buffer): boolean {
 /**
  * Streams a file line by line as raw bytes (readline would decode them, and the event id
  * hashes the bytes, as HTTP does, and invalid UTF-8 must be refused as HTTP refuses it).
- * A trailing CR is dropped; a line over `maxBytes` is skipped without being buffered.
+ * A trailing CR and a leading byte order mark are dropped; a line over `maxBytes` is skipped without being buffered.
  */
 async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line> {
   let parts: Buffer[] = [];
@@ -275,6 +281,9 @@ async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line> 
     if (!tooLong) {
       bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
       if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+      // A file saved "UTF-8 with BOM": the mark belongs to the file, not to its first event,
+      // whose id (a hash of the line's bytes) must not change with it.
+      if (number === 1 && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     }
     parts = [];
     length = 0;

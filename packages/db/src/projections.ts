@@ -260,6 +260,19 @@ export async function foldStateOf(tx: Tx, rawEventIds: number[]): Promise<{ unfo
   return { unfolded, folded };
 }
 
+/**
+ * The records of these stored events that still wait for a fold (neither folded nor
+ * dead-lettered): an import run again after an interruption between its insert and its fold
+ * finds those events as duplicates, and must fold them all the same.
+ */
+export async function unfoldedSubjectsOf(sql: postgres.Sql | Tx, tenant: string, eventIds: string[]): Promise<SubjectKey[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await sql<{ kind: EventKind; subject_id: string }[]>`
+    select distinct kind, subject_id from raw_events
+    where tenant = ${tenant} and event_id = any(${pgArrayLiteral(eventIds)}::text[]) and folded_at is null and dead_lettered_at is null`;
+  return rows.map((r) => ({ tenant, kind: r.kind, subjectId: r.subject_id }));
+}
+
 export async function markFolded(tx: Tx, rawEventIds: number[]): Promise<void> {
   if (rawEventIds.length === 0) return;
   await tx`
