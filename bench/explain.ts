@@ -70,8 +70,8 @@ async function main() {
   let captured: Captured[] = [];
   const traced = postgres(BENCH_URL, { max: 2, onnotice: () => {}, debug: (_c, query, params) => captured.push({ query, params: params as unknown[] }) });
   const db = drizzle(traced, { schema });
-  const adminKey: ApiPrincipal = { keyId: 'bench', tenant: 'bench', role: 'admin', queues: [] };
-  const supervisor: ApiPrincipal = { keyId: 'bench-s', tenant: 'bench', role: 'supervisor', queues: ['q-3', 'q-7'] };
+  const adminKey: ApiPrincipal = { keyId: 'bench', tenant: 'bench', role: 'admin', queues: [], operator: false };
+  const supervisor: ApiPrincipal = { keyId: 'bench-s', tenant: 'bench', role: 'supervisor', queues: ['q-3', 'q-7'], operator: false };
 
   const cases: { name: string; who: ApiPrincipal; list: 'interactions' | 'flows'; query: Record<string, string> }[] = [
     { name: 'interactions: default (today)', who: adminKey, list: 'interactions', query: {} },

@@ -455,7 +455,13 @@ describe('saved searches, OpenAPI, CLI', () => {
       env: { ...process.env, DATABASE_URL: env.databaseUrl },
     });
     const out = JSON.parse(stdout) as { key: string; role: string; queues: string[] };
-    expect(out).toMatchObject({ role: 'supervisor', queues: ['q-billing', 'q-sales'] });
+    expect(out).toMatchObject({ role: 'supervisor', queues: ['q-billing', 'q-sales'], operator: false });
     expect((await get('/v1/interactions?range=last7days&limit=1', out.key)).status).toBe(200);
+    const cli = (...args: string[]) =>
+      promisify(execFile)('npx', ['tsx', 'apps/cli/src/main.ts', 'api-keys', 'create', '--tenant', 'acme', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: env.databaseUrl } });
+    const ops = JSON.parse((await cli('--role', 'admin', '--operator', '--json')).stdout) as { key: string };
+    expect((await get('/v1/me', ops.key)).body).toMatchObject({ role: 'admin', operator: true });
+    // The queue board is the installation's, a supervisor's scope is queues: no such key.
+    await expect(cli('--role', 'supervisor', '--queues', 'q-sales', '--operator')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--operator is for admin keys only') });
   });
 });

@@ -65,9 +65,11 @@ function expectedFailing(keep: (x: Planned) => boolean) {
 }
 
 describe('GET /v1/me', () => {
-  test('tenant, role, time zone; a supervisor gets their queues with names', async () => {
-    expect((await get('/v1/me')).body).toEqual({ tenant: 'acme', role: 'admin', timeZone: 'America/New_York', queues: [] });
-    expect((await get('/v1/me', keys.sales)).body).toEqual({ tenant: 'acme', role: 'supervisor', timeZone: 'America/New_York', queues: [{ id: 'q-sales', name: 'Sales' }] });
+  test('tenant, role, operator, time zone; a supervisor gets their queues with names', async () => {
+    expect((await get('/v1/me')).body).toEqual({ tenant: 'acme', role: 'admin', operator: false, timeZone: 'America/New_York', queues: [] });
+    expect((await get('/v1/me', keys.sales)).body).toEqual({ tenant: 'acme', role: 'supervisor', operator: false, timeZone: 'America/New_York', queues: [{ id: 'q-sales', name: 'Sales' }] });
+    const operator = (await createApiKey(env.db.db, 'acme', 'admin', [], 'ops', { operator: true })).key;
+    expect((await get('/v1/me', operator)).body).toMatchObject({ role: 'admin', operator: true });
   });
   test('needs a key; takes no parameters', async () => {
     expect((await fetch(`${p.baseUrl}/v1/me`)).status).toBe(401);

@@ -62,14 +62,16 @@ describe('the API process: /healthz, /readyz, /metrics, /admin/queues', () => {
     expect(m.has('process_cpu_user_seconds_total')).toBe(true);
   });
 
-  test('bull-board: 401 without a key, 403 for a supervisor, 200 HTML for an admin (bearer and basic)', async () => {
+  test('bull-board: 401 without a key, 403 for a supervisor or a plain admin, 200 HTML for an operator (bearer and basic)', async () => {
     const tenant = await createTenant(env.db.db, 'api-ops-co');
-    const admin = await createApiKey(env.db.db, tenant.tenant, 'admin', []);
+    const admin = await createApiKey(env.db.db, tenant.tenant, 'admin', [], 'ops', { operator: true });
+    const tenantAdmin = await createApiKey(env.db.db, tenant.tenant, 'admin', []);
     const supervisor = await createApiKey(env.db.db, tenant.tenant, 'supervisor', ['q1']);
     const board = (authorization?: string) => getJson(`${base}/admin/queues`, authorization ? { authorization } : {});
     expect((await board()).status).toBe(401);
     expect((await board('Bearer cxk_nope')).status).toBe(401);
     expect((await board(`Bearer ${supervisor.key}`)).status).toBe(403);
+    expect((await board(`Bearer ${tenantAdmin.key}`)).status).toBe(403);
     const bearer = await board(`Bearer ${admin.key}`);
     expect(bearer.status).toBe(200);
     expect(String(bearer.body)).toContain('<title>cxfold queues</title>');

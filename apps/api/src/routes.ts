@@ -61,7 +61,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/saved-searches', summary: 'Save a search', body: savedCreateBody },
   { method: 'patch', path: '/v1/saved-searches/{id}', summary: 'Rename a saved search', body: savedRenameBody, params: ['id'] },
   { method: 'delete', path: '/v1/saved-searches/{id}', summary: 'Delete a saved search', params: ['id'] },
-  { method: 'get', path: '/v1/me', summary: "The caller: tenant, role, queues (a supervisor's assigned queues with names; empty for admins) and the tenant time zone", query: meQuery },
+  { method: 'get', path: '/v1/me', summary: "The caller: tenant, role, operator (may open the queue board), queues (a supervisor's assigned queues with names; empty for admins) and the tenant time zone", query: meQuery },
   { method: 'get', path: '/v1/stats/interactions-per-hour', summary: 'Interactions created per local hour (tenant zone) and channel', query: statsQuery },
   { method: 'get', path: '/v1/stats/queue-time', summary: 'Queue time distribution of queued interactions that left the queue: buckets (seconds), p50, p90; `waiting` counts those still in queue', query: statsQuery },
   { method: 'get', path: '/v1/stats/abandon-rate', summary: 'Abandoned ÷ queued interactions, overall and per last queue', query: statsQuery },
@@ -137,7 +137,7 @@ export function apiRoutes(db: Db): Router {
     // Queue names come from the same scoped lookup as the queue multi-select.
     const queues = who.role === 'admin' ? [] : await filterOptions(db, who, 'queues');
     const named = new Map(queues.map((q) => [q.value, q.label]));
-    res.json({ tenant: who.tenant, role: who.role, timeZone: who.timeZone, queues: who.queues.map((id) => ({ id, name: named.get(id) ?? id })) });
+    res.json({ tenant: who.tenant, role: who.role, operator: who.operator, timeZone: who.timeZone, queues: who.queues.map((id) => ({ id, name: named.get(id) ?? id })) });
   });
   r.get('/v1/stats/interactions-per-hour', async (req, res) => {
     res.json(await interactionsPerHour(db, callerOf(res), parseQuery(statsQuery, req), callerOf(res).timeZone));

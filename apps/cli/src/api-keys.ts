@@ -3,7 +3,9 @@ import { createApiKey, listApiKeys, revokeApiKey, tenants, type Db } from '@cxfo
 import { parse, checkSlug, UsageError } from './args';
 
 const HELP = `usage:
-  api-keys create --tenant <slug> --role admin|supervisor [--queues q1,q2] [--label text] [--json]
+  api-keys create --tenant <slug> --role admin|supervisor [--queues q1,q2] [--operator] [--label text] [--json]
+      --operator (admins only): the key also opens the queue board at /admin/queues, which
+      shows and controls every tenant's fold jobs; give it to the installation's operators only
   api-keys list --tenant <slug> [--json]
   api-keys revoke --tenant <slug> <key-id>`;
 
@@ -17,6 +19,7 @@ export async function apiKeysCommand(db: Db, argv: string[]): Promise<number> {
     tenant: { type: 'string' },
     role: { type: 'string' },
     queues: { type: 'string' },
+    operator: { type: 'boolean' },
     label: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean' },
@@ -37,15 +40,17 @@ export async function apiKeysCommand(db: Db, argv: string[]): Promise<number> {
         .map((q) => q.trim())
         .filter(Boolean);
       if (role === 'supervisor' && queues.length === 0) throw new UsageError('a supervisor needs --queues q1,q2');
-      const k = await createApiKey(db, tenant, role, queues, values.label as string | undefined);
-      if (values.json) process.stdout.write(`${JSON.stringify({ key: k.key, role: k.role, queues: k.queues, id: k.id })}\n`);
-      else process.stdout.write(`api key ${k.id} (${k.role}${k.queues.length ? `: ${k.queues.join(', ')}` : ''}); shown once:\n  ${k.key}\n`);
+      const operator = values.operator === true;
+      if (operator && role !== 'admin') throw new UsageError('--operator is for admin keys only');
+      const k = await createApiKey(db, tenant, role, queues, values.label as string | undefined, { operator });
+      if (values.json) process.stdout.write(`${JSON.stringify({ key: k.key, role: k.role, queues: k.queues, operator: k.operator, id: k.id })}\n`);
+      else process.stdout.write(`api key ${k.id} (${k.role}${k.operator ? ', operator' : ''}${k.queues.length ? `: ${k.queues.join(', ')}` : ''}); shown once:\n  ${k.key}\n`);
       return 0;
     }
     case 'list': {
       const rows = await listApiKeys(db, tenant);
       if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-      else for (const r of rows) process.stdout.write(`${r.id}\t${r.role}\t${r.queues.join(',') || '*'}\t${r.revokedAt ? 'revoked' : 'active'}\t${r.label ?? ''}\n`);
+      else for (const r of rows) process.stdout.write(`${r.id}\t${r.role}${r.operator ? '+operator' : ''}\t${r.queues.join(',') || '*'}\t${r.revokedAt ? 'revoked' : 'active'}\t${r.label ?? ''}\n`);
       return 0;
     }
     case 'revoke': {

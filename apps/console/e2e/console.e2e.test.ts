@@ -385,6 +385,17 @@ test('an export over the cap offers the first rows (422 from the API)', async ()
   await ctx.close();
 });
 
+test('the queue board link is shown to operator keys only (it is every tenant\'s board)', async () => {
+  const admin = await session(keys.admin, '#/');
+  await admin.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  expect(await admin.page.getByRole('link', { name: /Queue board/ }).count()).toBe(0);
+  await admin.ctx.close();
+  const operator = await session((await createApiKey(env.db.db, 'acme', 'admin', [], 'ops', { operator: true })).key, '#/');
+  await operator.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  expect(await operator.page.getByRole('link', { name: /Queue board/ }).getAttribute('href')).toBe('/admin/queues');
+  await operator.ctx.close();
+});
+
 test('a supervisor sees only their queues, and no admin-only option', async () => {
   const { ctx, page } = await session(keys.sales, '#/interactions');
   expect(await page.getByTestId('who').innerText()).toContain('Supervisor (Sales)');

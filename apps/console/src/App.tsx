@@ -155,8 +155,8 @@ export function App() {
                 </a>
               </li>
             ))}
-            {/* Admin-only: supervisors never see an option the server would refuse. */}
-            {me.role === 'admin' ? (
+            {/* Operators only: nobody sees an option the server would refuse. */}
+            {me.operator ? (
               <li>
                 <a href="/admin/queues" target="_blank" rel="noreferrer">
                   Queue board ↗

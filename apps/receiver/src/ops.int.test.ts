@@ -21,6 +21,7 @@ const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:
 describe('receiver in the npm start layout (API mounted, worker sharing the registry)', () => {
   let env: TestEnv;
   let p: TestPipeline;
+  let operator: NewApiKey;
   let admin: NewApiKey;
   let supervisor: NewApiKey;
   const logLines: string[] = [];
@@ -30,6 +31,7 @@ describe('receiver in the npm start layout (API mounted, worker sharing the regi
     // Debug level into memory: the worker's per-batch fold line is what part of this file checks.
     const logger = createLogger({ name: 'test', level: 'debug', pretty: false, destination: { write: (line: string) => void logLines.push(line) } });
     p = await startPipeline(env, { withApi: true, logger });
+    operator = await createApiKey(env.db.db, p.tenant.tenant, 'admin', [], 'ops', { operator: true });
     admin = await createApiKey(env.db.db, p.tenant.tenant, 'admin', []);
     supervisor = await createApiKey(env.db.db, p.tenant.tenant, 'supervisor', ['q1']);
   });
@@ -126,33 +128,40 @@ describe('receiver in the npm start layout (API mounted, worker sharing the regi
       expect(none.body).toMatchObject({ status: 401, title: 'Unauthorized' });
       expect((await board({ authorization: 'Bearer cxk_not_a_key' })).status).toBe(401);
       expect((await board({ authorization: basic('admin', 'cxk_not_a_key') })).status).toBe(401);
-      expect((await board({ authorization: basic('root', admin.key) })).status).toBe(401);
+      expect((await board({ authorization: basic('root', operator.key) })).status).toBe(401);
       // The tenant's webhook token is not an API key.
       expect((await board({ authorization: `Bearer ${p.tenant.token}` })).status).toBe(401);
     });
 
-    test("403 for a supervisor's key, bearer or basic", async () => {
-      for (const authorization of [`Bearer ${supervisor.key}`, basic('admin', supervisor.key)]) {
-        const res = await board({ authorization });
-        expect(res.status).toBe(403);
-        expect(res.body).toMatchObject({ status: 403, title: 'Forbidden' });
+    test("403 for a supervisor's key and for a tenant admin's that is no operator's: the board is every tenant's", async () => {
+      for (const key of [supervisor.key, admin.key]) {
+        for (const authorization of [`Bearer ${key}`, basic('admin', key)]) {
+          const res = await board({ authorization });
+          expect(res.status).toBe(403);
+          expect(res.body).toMatchObject({ status: 403, title: 'Forbidden', detail: expect.stringContaining('--operator') });
+        }
+        expect((await getJson(`${p.baseUrl}/admin/queues/api/queues`, { authorization: `Bearer ${key}` })).status).toBe(403);
       }
-      expect((await getJson(`${p.baseUrl}/admin/queues/api/queues`, { authorization: `Bearer ${supervisor.key}` })).status).toBe(403);
+      // Nor can it act on the queue: pausing it would stop every tenant's folding.
+      const pause = await fetch(`${p.baseUrl}/admin/queues/api/queues/fold/pause`, { method: 'PUT', headers: { authorization: `Bearer ${admin.key}` } });
+      expect(pause.status).toBe(403);
+      const seen = await getJson(`${p.baseUrl}/admin/queues/api/queues`, { authorization: `Bearer ${operator.key}` });
+      expect(seen.body.queues.map((q: { name: string; isPaused: boolean }) => [q.name, q.isPaused])).toEqual([['fold', false]]);
     });
 
-    test('200 HTML for an admin key, bearer or basic; its API lists the fold queue', async () => {
-      for (const authorization of [`Bearer ${admin.key}`, basic('admin', admin.key)]) {
+    test('200 HTML for an operator key, bearer or basic; its API lists the fold queue', async () => {
+      for (const authorization of [`Bearer ${operator.key}`, basic('admin', operator.key)]) {
         const res = await board({ authorization });
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toMatch(/^text\/html/);
         expect(String(res.body)).toContain('<title>cxfold queues</title>');
       }
-      const api = await getJson(`${p.baseUrl}/admin/queues/api/queues`, { authorization: basic('admin', admin.key) });
+      const api = await getJson(`${p.baseUrl}/admin/queues/api/queues`, { authorization: basic('admin', operator.key) });
       expect(api.status).toBe(200);
       expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(['fold']);
-      const css = /href="(static\/css\/[^"]+\.css)"/.exec(String((await board({ authorization: `Bearer ${admin.key}` })).body))?.[1];
+      const css = /href="(static\/css\/[^"]+\.css)"/.exec(String((await board({ authorization: `Bearer ${operator.key}` })).body))?.[1];
       expect(css).toBeDefined();
-      expect((await getJson(`${p.baseUrl}/admin/queues/${css}`, { authorization: `Bearer ${admin.key}` })).status).toBe(200);
+      expect((await getJson(`${p.baseUrl}/admin/queues/${css}`, { authorization: `Bearer ${operator.key}` })).status).toBe(200);
     });
   });
 

@@ -44,7 +44,7 @@ afterAll(async () => {
   await env.teardown();
 });
 
-test('npm start: health, readiness, one /metrics with ingest and fold series, the queue board behind admin auth', async () => {
+test('npm start: health, readiness, one /metrics with ingest and fold series, the queue board behind operator auth', async () => {
   expect((await getJson(`${base}/healthz`)).body).toEqual({ status: 'ok' });
   expect((await getJson(`${base}/readyz`)).body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
 
@@ -62,7 +62,7 @@ test('npm start: health, readiness, one /metrics with ingest and fold series, th
   expect(m.has('process_cpu_user_seconds_total')).toBe(true);
 
   expect((await getJson(`${base}/admin/queues`)).status).toBe(401);
-  const admin = await createApiKey(env.db.db, tenant.tenant, 'admin', []);
+  const admin = await createApiKey(env.db.db, tenant.tenant, 'admin', [], 'ops', { operator: true });
   const board = await getJson(`${base}/admin/queues`, { authorization: `Bearer ${admin.key}` });
   expect(board.status).toBe(200);
   expect(String(board.body)).toContain('<title>cxfold queues</title>');

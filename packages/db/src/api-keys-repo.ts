@@ -12,6 +12,8 @@ export interface ApiPrincipal {
   role: ApiRole;
   /** Queue ids a supervisor may see; empty for admins (all queues). */
   queues: string[];
+  /** May open the queue board, every tenant's jobs (admins only). */
+  operator: boolean;
 }
 
 export interface NewApiKey {
@@ -19,29 +21,37 @@ export interface NewApiKey {
   id: string;
   role: ApiRole;
   queues: string[];
+  operator: boolean;
 }
 
-export async function createApiKey(db: Db, tenant: string, role: ApiRole, queues: string[], label?: string): Promise<NewApiKey> {
+/** Only an admin can be an operator: a supervisor's key is scoped to queues, the board is not. */
+export class OperatorRoleError extends Error {
+  readonly code = 'OPERATOR_NEEDS_ADMIN' as const;
+}
+
+export async function createApiKey(db: Db, tenant: string, role: ApiRole, queues: string[], label?: string, opts: { operator?: boolean } = {}): Promise<NewApiKey> {
+  const operator = opts.operator === true;
+  if (operator && role !== 'admin') throw new OperatorRoleError('only an admin key can be an operator key');
   const id = `key_${randomBytes(6).toString('hex')}`;
   const key = `cxk_${randomBytes(24).toString('base64url')}`;
   const scoped = role === 'admin' ? [] : [...new Set(queues)];
-  await db.insert(apiKeys).values({ id, tenant, keyHash: hashToken(key), role, queues: scoped, label: label ?? null });
-  return { key, id, role, queues: scoped };
+  await db.insert(apiKeys).values({ id, tenant, keyHash: hashToken(key), role, queues: scoped, operator, label: label ?? null });
+  return { key, id, role, queues: scoped, operator };
 }
 
 /** The key's principal, or null when unknown or revoked. Keys are looked up by hash only. */
 export async function findApiKey(db: Db, key: string): Promise<ApiPrincipal | null> {
   const [row] = await db
-    .select({ id: apiKeys.id, tenant: apiKeys.tenant, role: apiKeys.role, queues: apiKeys.queues })
+    .select({ id: apiKeys.id, tenant: apiKeys.tenant, role: apiKeys.role, queues: apiKeys.queues, operator: apiKeys.operator })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashToken(key)), isNull(apiKeys.revokedAt)));
   if (!row || (row.role !== 'admin' && row.role !== 'supervisor')) return null;
-  return { keyId: row.id, tenant: row.tenant, role: row.role, queues: row.queues };
+  return { keyId: row.id, tenant: row.tenant, role: row.role, queues: row.queues, operator: row.role === 'admin' && row.operator };
 }
 
 export async function listApiKeys(db: Db, tenant: string) {
   return db
-    .select({ id: apiKeys.id, role: apiKeys.role, queues: apiKeys.queues, label: apiKeys.label, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .select({ id: apiKeys.id, role: apiKeys.role, queues: apiKeys.queues, operator: apiKeys.operator, label: apiKeys.label, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
     .from(apiKeys)
     .where(eq(apiKeys.tenant, tenant))
     .orderBy(apiKeys.createdAt);

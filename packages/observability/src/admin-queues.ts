@@ -22,14 +22,14 @@ export function offeredKey(authorization: string | undefined): { key: string } |
     if (colon < 0) return { error: 'malformed Basic credentials' };
     if (decoded.slice(0, colon) !== BASIC_USER) return { error: `the Basic user name must be ${BASIC_USER}` };
     const key = decoded.slice(colon + 1);
-    return key ? { key } : { error: 'the Basic password must be an admin API key' };
+    return key ? { key } : { error: 'the Basic password must be an operator API key' };
   }
-  return { error: 'send Authorization: Bearer <admin API key>, or Basic with user admin and the key as password' };
+  return { error: 'send Authorization: Bearer <operator API key>, or Basic with user admin and the key as password' };
 }
 
 /**
- * Admin API keys only (`findApiKey`, role admin): 401 without a valid key, 403 for a
- * supervisor's. Lookups are cached for `ttlMs` (the board polls every few seconds), negative
+ * Operator API keys only (`findApiKey`: an admin key made with `--operator`): 401 without a
+ * valid key, 403 for any other key. Lookups are cached for `ttlMs` (the board polls every few seconds), negative
  * ones too, so guessing keys cannot hammer Postgres; revocation takes effect within `ttlMs`.
  */
 export function adminAuth(db: Db, ttlMs = 5_000) {
@@ -63,8 +63,10 @@ export function adminAuth(db: Db, ttlMs = 5_000) {
       unauthorized(res, 'API key is not valid');
       return;
     }
-    if (hit.principal.role !== 'admin') {
-      sendProblem(res, { status: 403, title: 'Forbidden', detail: 'the queue board needs an API key with role admin' });
+    if (!hit.principal.operator) {
+      // One board serves every tenant's jobs (and pausing or emptying the queue stops all of
+      // them): a tenant's admin key, which sees that tenant only, must not open it.
+      sendProblem(res, { status: 403, title: 'Forbidden', detail: 'the queue board shows and controls every tenant\'s jobs: it needs an operator key (cxfold api-keys create --role admin --operator)' });
       return;
     }
     res.locals.admin = hit.principal;
@@ -74,7 +76,8 @@ export function adminAuth(db: Db, ttlMs = 5_000) {
 
 /**
  * bull-board at `/admin/queues`, behind `adminAuth`. The board shows every tenant's jobs (ids
- * only: a fold job carries the raw event id, tenant, subject and event ids, never the payload).
+ * only: a fold job carries the raw event id, tenant, subject and event ids, never the payload),
+ * so only operator keys open it.
  */
 export interface AdminQueuesOptions {
   /** For `findApiKey`. */

@@ -3,6 +3,8 @@
 export interface Me {
   tenant: string;
   role: 'admin' | 'supervisor';
+  /** May open the queue board (every tenant's jobs): an admin key made with --operator. */
+  operator: boolean;
   timeZone: string;
   queues: { id: string; name: string }[];
 }

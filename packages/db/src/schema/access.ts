@@ -1,9 +1,11 @@
-import { pgTable, text, timestamp, bigserial, jsonb, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, bigserial, jsonb, boolean, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /**
  * Analyst API keys, stored as SHA-256 hashes. `admin` sees every queue; `supervisor` sees
- * only interactions that touched one of `queues` (queue ids).
+ * only interactions that touched one of `queues` (queue ids). `operator` (admins only) also
+ * opens the queue board, which shows and controls every tenant's fold jobs: an installation
+ * right, not a tenant's, so no key has it unless made with it.
  */
 export const apiKeys = pgTable(
   'api_keys',
@@ -15,6 +17,7 @@ export const apiKeys = pgTable(
     keyHash: text('key_hash').notNull(),
     role: text('role').notNull(),
     queues: text('queues').array().notNull().default([]),
+    operator: boolean('operator').notNull().default(false),
     label: text('label'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 }),
