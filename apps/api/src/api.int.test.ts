@@ -189,6 +189,42 @@ describe('GET /v1/interactions', () => {
     await expectBadParams(await get('/v1/interactions?colour=red&size=9'), ['colour', 'size']);
     const res = await fetch(`${p.baseUrl}/v1/saved-searches`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ list: 'interactions', name: 'x', query: {}, colour: 'red' }) });
     await expectBadParams({ status: res.status, body: await res.json(), headers: res.headers }, ['body.colour']);
+    // Routes without query parameters refuse one too, rather than ignoring it.
+    await expectBadParams(await get('/v1/filter-options/queues?bogus=1'), ['bogus']);
+    for (const method of ['PATCH', 'DELETE', 'POST']) {
+      const path = method === 'POST' ? '/v1/saved-searches?bogus=1' : '/v1/saved-searches/1?bogus=1';
+      const r = await fetch(`${p.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: method === 'DELETE' ? null : JSON.stringify({ name: 'y', ...(method === 'POST' ? { list: 'interactions', query: {} } : {}) }) });
+      await expectBadParams({ status: r.status, body: await r.json(), headers: r.headers }, ['bogus']);
+    }
+  });
+
+  test('a saved search query is flat (parameter → value or values): a deeply nested one is a 400, not a stack overflow', async () => {
+    const post = async (body: string) => {
+      const r = await fetch(`${p.baseUrl}/v1/saved-searches`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body });
+      return { status: r.status, body: await r.json(), headers: r.headers };
+    };
+    const deep = 3_000;
+    const nested = await post(`{"list":"interactions","name":"deep","query":{"a":${'['.repeat(deep)}${']'.repeat(deep)}}}`);
+    await expectBadParams(nested, ['body.query.a']);
+    await expectBadParams(await post(JSON.stringify({ list: 'interactions', name: 'obj', query: { a: { b: 'c' } } })), ['body.query.a']);
+    // A NUL in a key is named by its path too.
+    await expectBadParams(await post(JSON.stringify({ list: 'interactions', name: 'nul', query: { 'a\u0000b': ['x'] } })), ['body.query.a\u0000b']);
+    expect((await get('/v1/saved-searches')).body.items).toEqual([]);
+  });
+
+  test('a cursor the API writes for a long non-Latin sort value is one it takes back', async () => {
+    const name = '山'.repeat(200);
+    const at = new Date(NOW - 2 * DAY).toISOString();
+    await storeAndFold(env, 'acme', [0, 1].map((i) => ({ kind: 'task' as const, eventId: `long-name-${i}`, body: { eventType: 'CREATED', taskId: `${'t'.repeat(190)}-${i}`, timestamp: at, mediaType: 'chat', customerName: name } })));
+    const first = await get(`/v1/interactions?range=last7days&sort=client&order=desc&limit=1`);
+    expect(first.status).toBe(200);
+    expect(first.body.items[0].client).toBe(name);
+    expect(first.body.nextCursor.length).toBeGreaterThan(1_000);
+    const second = await get(`/v1/interactions?range=last7days&sort=client&order=desc&limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.status).toBe(200);
+    expect(second.body.items[0].client).toBe(name);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    await env.db.sql`delete from interactions where tenant = 'acme' and id like 'tttt%'`;
   });
 
   test('a cursor continues only the list, sort and order that issued it; forged values are 400s', async () => {

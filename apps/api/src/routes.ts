@@ -39,8 +39,12 @@ export const stepQuery = z.object({ stepName: z.string().max(200).optional() }).
 export const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 export const sessionsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
 export const savedListQuery = z.object({ list: z.enum(SAVED_LISTS).optional() }).strict();
-export const savedCreateBody = z.object({ list: z.enum(SAVED_LISTS), name: z.string().min(1).max(200), query: z.record(z.string(), z.unknown()) }).strict();
-export const meQuery = z.object({}).strict();
+/** A saved list query: parameter → value or values, as the list's own query string holds them (no nesting). */
+const savedQueryValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+const savedQuery = z.record(z.string().min(1).max(100), z.union([savedQueryValue, z.array(savedQueryValue).max(500)]));
+export const savedCreateBody = z.object({ list: z.enum(SAVED_LISTS), name: z.string().min(1).max(200), query: savedQuery }).strict();
+/** Routes that take no query parameters: an unknown one is refused, as everywhere. */
+export const noQuery = z.object({}).strict();
 export const savedRenameBody = z.object({ name: z.string().min(1).max(200) }).strict();
 const interactionExportQuery = interactionListQuery.omit({ cursor: true, limit: true }).extend(exportParams);
 const flowExportQuery = flowListQuery.omit({ cursor: true, limit: true }).extend(exportParams);
@@ -56,12 +60,12 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/flow-executions/export', summary: 'Export the Flow Interactions list', query: flowExportQuery, produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf'] },
   { method: 'get', path: '/v1/flow-executions/{id}', summary: 'One flow execution: header, details, steps (stepName search), raw events', query: stepQuery, params: ['id'] },
   { method: 'get', path: '/v1/workflow-sessions', summary: 'Active executions with time in workflow (seed 003)', query: sessionsQuery },
-  { method: 'get', path: '/v1/filter-options/{field}', summary: `Distinct values for a multi-select: ${FILTER_FIELDS.join(', ')}`, params: ['field'] },
+  { method: 'get', path: '/v1/filter-options/{field}', summary: `Distinct values for a multi-select: ${FILTER_FIELDS.join(', ')}`, params: ['field'], query: noQuery },
   { method: 'get', path: '/v1/saved-searches', summary: "The caller's saved searches", query: savedListQuery },
-  { method: 'post', path: '/v1/saved-searches', summary: 'Save a search', body: savedCreateBody },
-  { method: 'patch', path: '/v1/saved-searches/{id}', summary: 'Rename a saved search', body: savedRenameBody, params: ['id'] },
-  { method: 'delete', path: '/v1/saved-searches/{id}', summary: 'Delete a saved search', params: ['id'] },
-  { method: 'get', path: '/v1/me', summary: "The caller: tenant, role, operator (may open the queue board), queues (a supervisor's assigned queues with names; empty for admins) and the tenant time zone", query: meQuery },
+  { method: 'post', path: '/v1/saved-searches', summary: 'Save a search', body: savedCreateBody, query: noQuery },
+  { method: 'patch', path: '/v1/saved-searches/{id}', summary: 'Rename a saved search', body: savedRenameBody, params: ['id'], query: noQuery },
+  { method: 'delete', path: '/v1/saved-searches/{id}', summary: 'Delete a saved search', params: ['id'], query: noQuery },
+  { method: 'get', path: '/v1/me', summary: "The caller: tenant, role, operator (may open the queue board), queues (a supervisor's assigned queues with names; empty for admins) and the tenant time zone", query: noQuery },
   { method: 'get', path: '/v1/stats/interactions-per-hour', summary: 'Interactions created per local hour (tenant zone) and channel', query: statsQuery },
   { method: 'get', path: '/v1/stats/queue-time', summary: 'Queue time distribution of queued interactions that left the queue: buckets (seconds), p50, p90; `waiting` counts those still in queue', query: statsQuery },
   { method: 'get', path: '/v1/stats/abandon-rate', summary: 'Abandoned ÷ queued interactions, overall and per last queue', query: statsQuery },
@@ -127,12 +131,13 @@ export function apiRoutes(db: Db): Router {
     res.json({ items: await listWorkflowSessions(db, callerOf(res), q.limit) });
   });
   r.get('/v1/filter-options/:field', async (req, res) => {
+    parseQuery(noQuery, req);
     const field = String(req.params.field);
     if (!(FILTER_FIELDS as readonly string[]).includes(field)) throw new ParamError([{ param: 'field', message: `must be one of ${FILTER_FIELDS.join(', ')}` }]);
     res.json({ field, options: await filterOptions(db, callerOf(res), field as FilterField) });
   });
   r.get('/v1/me', async (req, res) => {
-    parseQuery(meQuery, req);
+    parseQuery(noQuery, req);
     const who = callerOf(res);
     // Queue names come from the same scoped lookup as the queue multi-select.
     const queues = who.role === 'admin' ? [] : await filterOptions(db, who, 'queues');
@@ -156,14 +161,17 @@ export function apiRoutes(db: Db): Router {
     res.json({ items: await listSavedSearches(db, callerOf(res), q.list) });
   });
   r.post('/v1/saved-searches', async (req, res) => {
+    parseQuery(noQuery, req);
     res.status(201).json(await createSavedSearch(db, callerOf(res), parseBody(savedCreateBody, req)));
   });
   r.patch('/v1/saved-searches/:id', async (req, res) => {
+    parseQuery(noQuery, req);
     const s = await renameSavedSearch(db, callerOf(res), savedId(req), parseBody(savedRenameBody, req).name);
     if (!s) return notFound(res);
     res.json(s);
   });
   r.delete('/v1/saved-searches/:id', async (req, res) => {
+    parseQuery(noQuery, req);
     if (!(await deleteSavedSearch(db, callerOf(res), savedId(req)))) return notFound(res);
     res.status(204).end();
   });

@@ -16,12 +16,21 @@ const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
  * query as a 500. Refuse it up front, naming each parameter: the paths of every string holding
  * one (a repeated query parameter is named once, by its key).
  */
-function nulPaths(value: unknown, path: string): string[] {
+function nulPaths(value: unknown, path: string, depth = 0): string[] {
   if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
-  if (Array.isArray(value)) return value.some((v) => nulPaths(v, path).length > 0) ? [path] : [];
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nulPaths(v, path ? `${path}.${k}` : k));
+  // Deeper than any parameter or body the API takes: its schema refuses it, and a walk that
+  // followed a 32 KB body of nested arrays would overflow the stack (a 500).
+  if (depth >= MAX_WALK_DEPTH) return [];
+  if (Array.isArray(value)) return value.some((v) => nulPaths(v, path, depth + 1).length > 0) ? [path] : [];
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => {
+      const at = path ? `${path}.${k}` : k;
+      return k.includes('\u0000') ? [at] : nulPaths(v, at, depth + 1);
+    });
+  }
   return [];
 }
+const MAX_WALK_DEPTH = 8;
 
 export function nulErrors(value: unknown, prefix = ''): { param: string; message: string }[] {
   return nulPaths(value, prefix).map((param) => ({ param, message: NUL_MESSAGE }));

@@ -15,7 +15,9 @@ export const rangeParams = {
 
 export const pageParams = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(1000).optional().describe('from the previous page’s nextCursor'),
+  // The longest the API itself writes: a 320-character sort value and a 200-character id, each
+  // character up to 6 bytes of JSON (\u escapes), in base64. 1,000 cut off pages sorted by a long non-Latin name.
+  cursor: z.string().max(8192).optional().describe('from the previous page’s nextCursor'),
   order: z.enum(['asc', 'desc']).default('desc'),
 };
 

@@ -46,8 +46,16 @@ describe('resolveRange bounds', () => {
     [{ from: '2026-02-30T00:00:00Z' }, 'from', 'not a calendar date'],
     [{ from: '0999-12-31' }, 'from', 'years 1000 to 9999'],
     [{ from: '0001-01-01T00:00:00Z' }, 'from', 'years 1000 to 9999'],
+    [{ from: '2026-02-30 10:00:00+01:00' }, 'from', 'not a calendar date'],
+    [{ from: 'March 6 2026 10:00 Z' }, 'from', 'must be YYYY-MM-DD'],
+    [{ from: '2026-03-06T10:00:00+01:00junk' }, 'from', 'must be YYYY-MM-DD'],
   ])('refuses %j naming %s', (opts, param, message) => {
     expect(errorOf(() => resolveRange(opts, 'UTC'))).toEqual({ param, message: expect.stringContaining(message) });
+  });
+
+  it('reads an instant with a space for the T (RFC 3339) as with the T', () => {
+    const spaced = resolveRange({ from: '2026-03-06 10:00:00+01:00', to: '2026-03-07T10:00:00.250Z' }, 'UTC');
+    expect([spaced.from.toISOString(), spaced.to.toISOString()]).toEqual(['2026-03-06T09:00:00.000Z', '2026-03-07T10:00:00.250Z']);
   });
 
   it('accepts 29 February in a leap year and to=9999-12-31, clamped to the last writable instant', () => {

@@ -68,6 +68,8 @@ export interface ResolvedRange {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+/** An instant with its zone (ISO-8601, or RFC 3339's space for the T): nothing else Date.parse happens to read. */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:[zZ]|[+-]\d{2}:?\d{2})$/;
 const pad = (n: number) => String(n).padStart(2, '0');
 const isoDate = (y: number, m: number, d: number) => {
   const t = new Date(Date.UTC(y, m - 1, d));
@@ -116,12 +118,12 @@ function bound(value: string, timeZone: string, isEnd: boolean, param: string): 
     const at = zonedToUtc(+l[1]!, +l[2]!, +l[3]!, +l[4]!, +l[5]!, +(l[6] ?? 0), +(l[7] ?? '0').padEnd(3, '0'), timeZone);
     return { at: clamp(at), localDate: isoDate(+l[1]!, +l[2]!, +l[3]!) };
   }
-  const instant = Date.parse(value);
-  if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) && Number.isFinite(instant)) {
-    if (instant < MIN_MS || instant > MAX_MS) throw new RangeError_(param, `${param} must be in the years 1000 to 9999`);
+  const w = INSTANT.exec(value);
+  const instant = w ? Date.parse(value) : NaN;
+  if (w && Number.isFinite(instant)) {
     // Date.parse rolls 2026-02-30T00:00Z over to March 2: check the written date and time first.
-    const w = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
-    if (w) checkCalendar(param, +w[1]!, +w[2]!, +w[3]!, +w[4]!, +w[5]!, +(w[6] ?? 0));
+    checkCalendar(param, +w[1]!, +w[2]!, +w[3]!, +w[4]!, +w[5]!, +(w[6] ?? 0));
+    if (instant < MIN_MS || instant > MAX_MS) throw new RangeError_(param, `${param} must be in the years 1000 to 9999`);
     // The instant is within the years 1000-9999 in UTC, its local date may not be (Tokyo's clock
     // reads 10000-01-01 at 9999-12-31T20:00Z): the date names the range (an export's file name), so it is clamped as the instants are.
     const p = localParts(instant, timeZone);
