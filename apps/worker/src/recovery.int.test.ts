@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createTestEnv, startPipeline, startPrivateRedisPipeline, pipelineSettings, sendSigned, eventually, one, pgProxy, proxiedDatabase, type TestEnv, type TestPipeline, type PrivateRedis, type PrivateRedisPipeline } from '@cxfold/testkit';
+import { foldSubjects } from '@cxfold/projector';
+import { insertRawEvents } from '@cxfold/db';
 import { startWorker } from './worker';
 import { QUEUES } from '@cxfold/queue';
 
@@ -38,6 +40,51 @@ describe('dead letters', () => {
     expect(raw!.dead_lettered_at).not.toBeNull();
     const [row] = await env.db.sql`select status, event_count from interactions where id = 'task-poison'`;
     expect(row).toEqual({ status: 'new', event_count: 1 });
+    await queue.close();
+  });
+
+  test('an event whose last attempt fails while another fold of its record has loaded it ends up folded, not folded and dead-lettered both', async () => {
+    const tenant = p.tenant.tenant;
+    const x = 'fx-race';
+    const at = (s: number) => new Date(Date.now() - 600_000 + s * 1000).toISOString();
+    const step = (seq: number) => ({ type: 'step.executed', executionId: x, timestamp: at(seq), seq, stepType: 'menu', name: `Step ${seq}` });
+    const ids = await insertRawEvents(
+      env.db.sql,
+      [{ type: 'execution.started', executionId: x, timestamp: at(0) }, step(1), step(2)].map((body, i) => ({ tenant, eventId: `race-${i}`, kind: 'flow' as const, eventType: body.type, subjectId: x, occurredAtMs: Date.parse(body.timestamp), payload: body, maskCount: 0, requestId: null })),
+    );
+    await env.db.sql.begin((tx) => foldSubjects(tx, [{ tenant, kind: 'flow', subjectId: x }], 1));
+    const late = await env.db.sql`insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload)
+      values (${tenant}, 'race-3', 'flow', 'step.executed', ${x}, now(), ${JSON.stringify(step(3))}::jsonb) returning id`;
+    const lateId = Number(late[0]!.id);
+    expect(ids.size).toBe(3);
+
+    // Fold A (a sweep, another job) takes the record's lock, loads the late event, and stalls on a row lock.
+    const blocker = await env.db.sql.reserve();
+    await blocker`begin`;
+    await blocker`select 1 from flow_executions where tenant = ${tenant} and id = ${x} for update`;
+    const foldA = env.db.sql.begin((tx) => foldSubjects(tx, [{ tenant, kind: 'flow', subjectId: x }], 1));
+    const waiting = (event: string) => env.db.sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = ${event}`;
+    await eventually(async () => (await waiting('transactionid')).length === 1);
+
+    // The late event's own job, on its last attempt, fails twice (the batch, then the record alone): cancelled while waiting for A's lock.
+    const queue = new Queue(QUEUES.fold, { connection: env.redis, prefix: env.queuePrefix });
+    await queue.add('fold', { rawEventId: lateId, tenant, kind: 'flow', subjectId: x, eventId: 'race-3' }, { jobId: `${tenant}~race-3`, attempts: 1 });
+    for (let i = 0; i < 2; i++) {
+      const [w] = await eventually(async () => ((await waiting('advisory')).length ? waiting('advisory') : null));
+      await env.db.sql`select pg_cancel_backend(${w!.pid})`;
+      await eventually(async () => (await waiting('advisory')).every((r) => r.pid !== w!.pid));
+    }
+    // It now dead-letters the event: under the record's lock, it waits for A.
+    await eventually(async () => (await waiting('advisory')).length === 1 || (await env.db.sql`select 1 from dead_letters where event_id = 'race-3'`).length === 1);
+    await blocker`commit`;
+    blocker.release();
+    await foldA;
+    await eventually(async () => (await queue.getJob(`${tenant}~race-3`)) === undefined || (await (await queue.getJob(`${tenant}~race-3`))!.getState()) !== 'active');
+
+    const [raw] = await env.db.sql`select folded_at is not null as folded, dead_lettered_at is not null as dead from raw_events where id = ${lateId}`;
+    expect(raw).toEqual({ folded: true, dead: false });
+    expect(await env.db.sql`select 1 from dead_letters where event_id = 'race-3'`).toHaveLength(0);
+    expect((await env.db.sql`select seq from flow_steps where tenant = ${tenant} and execution_id = ${x} order by seq`).map((r) => r.seq)).toEqual([1, 2, 3]);
     await queue.close();
   });
 

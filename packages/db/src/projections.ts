@@ -292,11 +292,12 @@ export interface DeadLetterInput {
  * An event folded meanwhile (by another job) is done and left as is, unless `unfolded` says the
  * caller has just taken it out of its record: a stored event that no longer passes the contract
  * on a refold. Then it loses its folded mark and is dead-lettered, so it is not dropped unseen.
+ * Returns the raw event ids it dead-lettered.
  */
-export async function recordDeadLetters(sql: postgres.Sql | Tx, entries: DeadLetterInput[], opts: { unfolded?: boolean } = {}): Promise<void> {
-  if (entries.length === 0) return;
+export async function recordDeadLetters(sql: postgres.Sql | Tx, entries: DeadLetterInput[], opts: { unfolded?: boolean } = {}): Promise<Set<number>> {
+  if (entries.length === 0) return new Set();
   const unfolded = opts.unfolded === true;
-  await sql`
+  const rows = await sql<{ raw_event_id: string }[]>`
     with marked as (
       update raw_events r set dead_lettered_at = now(), folded_at = null
       from unnest(${pgArrayLiteral(entries.map((e) => e.rawEventId))}::bigint[]) as u(id)
@@ -310,5 +311,7 @@ export async function recordDeadLetters(sql: postgres.Sql | Tx, entries: DeadLet
                 ${pgArrayLiteral(entries.map((e) => e.errorCode ?? ''))}::text[], ${pgArrayLiteral(entries.map((e) => e.attempts))}::int4[]) as u(id, error, code, attempts)
       on u.id = m.id
     on conflict (raw_event_id) do update set error = excluded.error, error_code = excluded.error_code,
-      attempts = excluded.attempts, created_at = now(), replayed_at = null`;
+      attempts = excluded.attempts, created_at = now(), replayed_at = null
+    returning raw_event_id`;
+  return new Set(rows.map((r) => Number(r.raw_event_id)));
 }

@@ -1,6 +1,6 @@
 import { Worker, UnrecoverableError, DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { recordDeadLetters, type Sql } from '@cxfold/db';
+import { lockSubjects, recordDeadLetters, type Sql } from '@cxfold/db';
 import { QUEUES, foldJobSchema, type FoldEvent, type FoldJob } from '@cxfold/queue';
 import type { Logger } from '@cxfold/log';
 import { FoldBatcher, type BatchStats, type JobOutcome } from './batcher';
@@ -77,15 +77,27 @@ export function createFoldWorker(opts: FoldWorkerOptions): FoldWorker {
     const maxAttempts = job.opts.attempts ?? 1;
     if (attempt < maxAttempts) throw failures[0]!.err;
     // Last attempt: keep each failing event, with its reason, where an operator can replay it.
-    await recordDeadLetters(
-      opts.sql,
-      failures.map(({ event, err }) => ({ rawEventId: event.rawEventId, error: errorMessage(err), errorCode: (err as { code?: string }).code ?? null, attempts: attempt })),
-    );
+    // Under the records' locks, as every fold: a fold of the same record that has loaded the
+    // event (another job, a sweep, an import) has then committed, and the event, folded, is
+    // left as it is; without the lock it could end up in its record and dead-lettered both.
+    const recorded = await opts.sql.begin(async (tx) => {
+      await lockSubjects(tx, failures.map(({ event }) => ({ tenant: event.tenant, kind: event.kind, subjectId: event.subjectId })));
+      return recordDeadLetters(
+        tx,
+        failures.map(({ event, err }) => ({ rawEventId: event.rawEventId, error: errorMessage(err), errorCode: (err as { code?: string }).code ?? null, attempts: attempt })),
+      );
+    });
     for (const { event, err } of failures) {
+      if (!recorded.has(event.rawEventId)) {
+        // Folded meanwhile by the other fold that held its record: nothing is lost.
+        log.info({ jobId: job.id, requestId: event.requestId, eventId: event.eventId, err: errorMessage(err) }, 'last attempt failed, but the event was folded meanwhile');
+        opts.onFolded?.(event, { kind: 'folded', earlier: true });
+        continue;
+      }
       log.error({ jobId: job.id, requestId: event.requestId, eventId: event.eventId, err }, 'event dead-lettered after last attempt');
       opts.onFolded?.(event, { kind: 'poisoned', reason: errorMessage(err) });
     }
-    return { events: events.length, folded, deadLettered: failures.length };
+    return { events: events.length, folded: folded + failures.length - recorded.size, deadLettered: recorded.size };
   };
 
   const fetchers = Math.max(1, Math.min(opts.fetchers ?? 1, opts.concurrency));
