@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createTenant, insertRawEvents, type NewTenantSecrets } from '@cxfold/db';
+import { createTenant, insertRawEvents, markReplayed, pruneCutoff, prunePass, recordDeadLetters, type NewTenantSecrets } from '@cxfold/db';
 import { createTestEnv, startPipeline, sendSigned, storeAndFold, eventually, one, type TestEnv, type TestPipeline } from '@cxfold/testkit';
 import { runCli, inTwos } from '@cxfold/testkit';
 
@@ -215,3 +215,32 @@ test('--help, and usage errors exit 2', async () => {
   }
 });
 
+
+test('a dead letter replayed while a prune runs keeps its raw event and its record unarchived: the two take the record lock in turn', async () => {
+  await createTenant(env.db.db, 'racer');
+  await storeAndFold(env, 'racer', task('race-1', 40, true));
+  // A late event of the finished record, dead-lettered (its fold failed on the last attempt, say).
+  const late = { eventType: 'QUEUED', taskId: 'race-1', timestamp: ago(40, 30), queue: { id: 'q2', name: 'Support' } };
+  const ids = await insertRawEvents(env.db.sql, [{ tenant: 'racer', eventId: 'race-1-late', kind: 'task', eventType: 'QUEUED', subjectId: 'race-1', occurredAtMs: Date.parse(late.timestamp), payload: late, maskCount: 0, requestId: null }]);
+  const lateId = ids.get('racer\u0001race-1-late')!;
+  await recordDeadLetters(env.db.sql, [{ rawEventId: lateId, error: 'canceling statement due to statement timeout', errorCode: '57014', attempts: 3 }]);
+  const [dl] = await env.db.sql<{ id: string }[]>`select id from dead_letters where raw_event_id = ${lateId}`;
+
+  // A row lock on the raw event holds the replay inside its transaction; the prune then starts.
+  const holder = await env.db.sql.reserve();
+  await holder`begin`;
+  await holder`select 1 from raw_events where id = ${lateId} for update`;
+  const lockWaiters = async () => (await env.db.sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`).length;
+  const replay = markReplayed(env.db.db, [Number(dl!.id)]);
+  await eventually(async () => (await lockWaiters()) === 1);
+  const prune = prunePass(env.db.sql, 'task', { tenant: 'racer', cutoff: await pruneCutoff(env.db.sql, 30) }, null, 200);
+  await eventually(async () => (await lockWaiters()) === 2);
+  await holder`commit`;
+  holder.release();
+
+  expect((await replay).map((t) => t.rawEventId)).toEqual([lateId]);
+  expect(await prune).toMatchObject({ archived: [], skipped: 1 });
+  // The replayed event waits for its fold, and its record is not archived under it.
+  expect(await env.db.sql`select folded_at, dead_lettered_at from raw_events where id = ${lateId}`).toEqual([{ folded_at: null, dead_lettered_at: null }]);
+  expect(await env.db.sql`select raw_pruned_at from interactions where tenant = 'racer' and id = 'race-1'`).toEqual([{ raw_pruned_at: null }]);
+});

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import type { EventKind } from './projections';
+import { subjectKeyString, type EventKind } from './projections';
+import { pgArrayLiteral } from './bulk-write';
 import { deadLetters, rawEvents } from './schema';
 
 /** Which dead letters an operator means. Every field narrows; none means all. */
@@ -134,6 +135,18 @@ export interface ReplayTarget {
 export async function markReplayed(db: Db, deadLetterIds: number[]): Promise<ReplayTarget[]> {
   if (deadLetterIds.length === 0) return [];
   return db.transaction(async (tx) => {
+    // The records' locks first, as a fold and a prune take them: a prune of the record then
+    // either ran before (the raw event is gone) or sees the event waiting and keeps the record.
+    const subjects = await tx
+      .selectDistinct({ tenant: rawEvents.tenant, kind: rawEvents.kind, subjectId: rawEvents.subjectId })
+      .from(deadLetters)
+      .innerJoin(rawEvents, eq(rawEvents.id, deadLetters.rawEventId))
+      .where(and(inArray(deadLetters.id, deadLetterIds), isNull(deadLetters.replayedAt)));
+    if (subjects.length > 0) {
+      const keys = pgArrayLiteral(subjects.map((s) => subjectKeyString({ tenant: s.tenant, kind: s.kind as EventKind, subjectId: s.subjectId })));
+      // The statement lockSubjects runs (same keys, same order), through drizzle's transaction.
+      await tx.execute(sql`select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k) s order by h`);
+    }
     const marked = await tx
       .update(deadLetters)
       .set({ replayedAt: sql`now()` })

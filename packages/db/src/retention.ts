@@ -156,7 +156,9 @@ export async function prunePass(sql: Sql, kind: EventKind, scope: PruneScope, af
             where r.folded_at is not null or r.dead_lettered_at is not null
             limit ${PRUNE_DELETE_CHUNK}
           ), gone as (
-            delete from raw_events r using doomed d where r.id = d.id returning r.tenant
+            -- Checked again on the row itself: a dead letter replayed meanwhile (its raw event
+            -- unfolded again, committed while this waited for the row) is not deleted.
+            delete from raw_events r using doomed d where r.id = d.id and (r.folded_at is not null or r.dead_lettered_at is not null) returning r.tenant
           )
           select tenant, count(*) as n from gone group by tenant`;
         let n = 0;
