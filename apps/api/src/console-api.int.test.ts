@@ -93,6 +93,18 @@ describe('GET /v1/stats/*', () => {
     expect(byChannel(r.body.items, 'voice')).toBe(week.filter((x) => x.channel === 'voice').length);
   });
 
+  test('per hour: the hour the clocks go back is counted once per UTC offset, not merged', async () => {
+    // 2025-11-02 in New York: 01:30 EDT (05:30Z), then 01:30 EST (06:30Z), then 02:30 EST.
+    const created = (id: string, at: string) => ({ kind: 'task' as const, eventId: `dst-${id}`, body: { eventType: 'CREATED', taskId: `dst-${id}`, timestamp: at, mediaType: 'chat' } });
+    await storeAndFold(env, 'acme', [created('a', '2025-11-02T05:30:00Z'), created('b', '2025-11-02T06:30:00Z'), created('c', '2025-11-02T06:40:00Z'), created('d', '2025-11-02T07:30:00Z')]);
+    const r = await get('/v1/stats/interactions-per-hour?from=2025-11-02&to=2025-11-02');
+    expect(r.body.items).toEqual([
+      { hour: '2025-11-02T01:00', utcOffsetMinutes: -240, channel: 'chat', count: 1 },
+      { hour: '2025-11-02T01:00', utcOffsetMinutes: -300, channel: 'chat', count: 2 },
+      { hour: '2025-11-02T02:00', utcOffsetMinutes: -300, channel: 'chat', count: 1 },
+    ]);
+  });
+
   test('queue time: buckets sum to the queued interactions no longer waiting, percentiles in seconds', async () => {
     const r = await get('/v1/stats/queue-time?range=last7days');
     const queued = planned.filter((x) => inWeek(x) && x.status !== 'new');

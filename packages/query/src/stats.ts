@@ -27,18 +27,25 @@ function createdIn(db: Db, who: ApiPrincipal, range: ResolvedRange): SQL {
   return and(interactionScope(db, who), gte(interactions.createdAt, range.from), lt(interactions.createdAt, range.to))!;
 }
 
-/** Interactions created per local hour (tenant zone) and channel. */
+/**
+ * Interactions created per local hour (tenant zone) and channel. The hour where the clocks go
+ * back comes twice, once per UTC offset (`utcOffsetMinutes`), so each is counted on its own:
+ * grouped by the wall-clock label alone, it showed twice the hour's volume.
+ */
 export async function interactionsPerHour(db: Db, who: ApiPrincipal, q: StatsQuery, timeZone: string) {
   const range = resolveRange(q, timeZone);
+  const local = sql`${interactions.createdAt} at time zone ${timeZone}`;
   // The local wall-clock hour, as text: the console draws it as it is, whatever the browser's zone.
-  const hour = sql<string>`to_char(date_trunc('hour', ${interactions.createdAt} at time zone ${timeZone}), 'YYYY-MM-DD"T"HH24:00')`;
+  const hour = sql<string>`to_char(date_trunc('hour', ${local}), 'YYYY-MM-DD"T"HH24:00')`;
+  const offset = sql<number>`(extract(epoch from ${local} - (${interactions.createdAt} at time zone 'UTC')) / 60)::int`;
   const rows = await db
-    .select({ hour, channel: sql<string>`coalesce(${interactions.channel}, 'unknown')`, n: count() })
+    .select({ hour, offset, channel: sql<string>`coalesce(${interactions.channel}, 'unknown')`, n: count() })
     .from(interactions)
     .where(createdIn(db, who, range))
-    .groupBy(sql`1`, sql`2`)
-    .orderBy(sql`1`, sql`2`);
-  return { range: rangeView(range, timeZone), items: rows.map((r) => ({ hour: r.hour, channel: r.channel, count: r.n })) };
+    .groupBy(sql`1`, sql`2`, sql`3`)
+    // The earlier of a repeated hour first: its offset is the larger (summer time).
+    .orderBy(sql`1`, sql`2 desc`, sql`3`);
+  return { range: rangeView(range, timeZone), items: rows.map((r) => ({ hour: r.hour, utcOffsetMinutes: r.offset, channel: r.channel, count: r.n })) };
 }
 
 /**

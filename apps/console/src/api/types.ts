@@ -179,7 +179,8 @@ export interface SavedSearch {
 
 export interface PerHourStats {
   range: { from: string; to: string; timeZone: string };
-  items: { hour: string; channel: string; count: number }[];
+  /** `hour` is the local wall-clock hour; the repeated hour of a fall-back day comes once per offset. */
+  items: { hour: string; utcOffsetMinutes: number; channel: string; count: number }[];
 }
 export interface QueueTimeStats {
   queued: number;

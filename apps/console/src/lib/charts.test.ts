@@ -12,16 +12,18 @@ test('ticks are round: 4 or 5 intervals, one by one for small counts', () => {
   expect(ticks(2, true)).toEqual([0, 1, 2]);
 });
 
-test('hourKeys: every local hour of the range, a DST day has 23 or 25 hours but each key once', () => {
+test('hourKeys: every local hour of the range with its UTC offset, a DST day has 23 or 25', () => {
   // 2026-03-08 is the spring-forward day in New York: 23 local hours.
   const spring = hourKeys('2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z', 'America/New_York');
   expect(spring).toHaveLength(23);
-  expect(spring[0]).toBe('2026-03-08T00:00');
-  expect(spring).not.toContain('2026-03-08T02:00');
-  // 2026-11-01 falls back: 25 UTC hours, 24 distinct local hour labels.
+  expect(spring.slice(0, 3)).toEqual(['2026-03-08T00:00|-300', '2026-03-08T01:00|-300', '2026-03-08T03:00|-240']);
+  // 2026-11-01 falls back: 25 hours, 01:00 twice (summer time first), as the API counts them.
   const fall = hourKeys('2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z', 'America/New_York');
-  expect(fall).toHaveLength(24);
-  expect(new Set(fall).size).toBe(24);
+  expect(fall).toHaveLength(25);
+  expect(fall.slice(1, 3)).toEqual(['2026-11-01T01:00|-240', '2026-11-01T01:00|-300']);
+  expect(new Set(fall).size).toBe(25);
+  // Half-hour zones: India's hours start at :30 UTC.
+  expect(hourKeys('2026-03-06T18:30:00.000Z', '2026-03-06T20:30:00.000Z', 'Asia/Kolkata')).toEqual(['2026-03-07T00:00|330', '2026-03-07T01:00|330']);
 });
 
 test('stack: dense matrix over the keys, series by total, keys outside the range kept', () => {

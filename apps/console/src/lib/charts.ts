@@ -25,21 +25,23 @@ export function ticks(max: number, counts = false): number[] {
 }
 
 /**
- * Local hour keys (`YYYY-MM-DDTHH:00`, as the API labels them) of every hour in [from, to), with
- * the same formatter as every time on screen (lib/format.ts), made before React starts.
+ * Local hour keys (`YYYY-MM-DDTHH:00|<UTC offset in minutes>`, `hourKey` of the API's hour and
+ * offset) of every hour in [from, to), with the same formatter as every time on screen
+ * (lib/format.ts), made before React starts. The hour where the clocks go back is there twice,
+ * once per offset, as the API counts it; a label is the key's first 16 characters.
  */
 export function hourKeys(fromIso: string, toIso: string, timeZone: string): string[] {
   const keys: string[] = [];
-  const seen = new Set<string>();
   for (let t = Date.parse(fromIso); t < Date.parse(toIso); t += 3_600_000) {
     const p = zonedParts(t, timeZone);
-    const key = `${p.year}-${p.month}-${p.day}T${p.hour}:00`;
-    // A DST fall-back hour appears twice in local time; the API groups it once.
-    if (!seen.has(key)) keys.push(key);
-    seen.add(key);
+    const wall = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!);
+    const key = hourKey(`${p.year}-${p.month}-${p.day}T${p.hour}:00`, Math.round((wall - Math.floor(t / 60_000) * 60_000) / 60_000));
+    if (keys[keys.length - 1] !== key) keys.push(key);
   }
   return keys;
 }
+
+export const hourKey = (hour: string, utcOffsetMinutes: number) => `${hour}|${utcOffsetMinutes}`;
 
 export interface StackedSeries {
   keys: string[];

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { AbandonStats, FailingStepsStats, PerHourStats, QueueTimeStats } from '../api/types';
 import { useSession } from '../context';
 import { navigate, useResource, useDataShownMark, type Resource } from '../hooks';
-import { bucketLabel, hourKeys, stack } from '../lib/charts';
+import { bucketLabel, hourKey, hourKeys, stack } from '../lib/charts';
 import { formatDuration, formatPercent } from '../lib/format';
 import { type Query } from '../lib/router';
 import { overviewRange, statPath, type OverviewRange, type Stat } from '../lib/requests';
@@ -65,7 +65,7 @@ export function Overview({ query }: { query: Query }) {
             {(d) => (
               <StackedBars
                 s={stack(
-                  d.items.map((r) => ({ key: r.hour, series: r.channel, count: r.count })),
+                  d.items.map((r) => ({ key: hourKey(r.hour, r.utcOffsetMinutes), series: r.channel, count: r.count })),
                   hourKeys(d.range.from, d.range.to, me.timeZone),
                 )}
                 title={`Interactions per hour by channel, ${total} in all`}
