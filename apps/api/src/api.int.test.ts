@@ -413,6 +413,24 @@ describe('detail, history, flows, sessions', () => {
     expect(d.segments).toEqual([expect.objectContaining({ segmentNumber: 0, segmentStartType: 'interaction', segmentEndType: 'customer-disconnect', segmentCancelled: true, segmentCancelTime: 94.166 })]);
     expect(d.events.map((e: { type: string }) => e.type)).toEqual(['CREATED', 'QUEUED', 'CLOSED']);
   });
+
+  test('include=events lists the stored events in fold order: a transfer before the re-created task of its second', async () => {
+    const id = 'cx-transfer-order';
+    const at = (t: string) => `2026-11-10T15:${t}Z`;
+    const ev = (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}) => ({ kind: 'task' as const, eventId, body: { eventType, taskId: id, timestamp: at(t), ...extra } });
+    await storeAndFold(env, 'acme', [
+      ev('to-1', 'CREATED', '00:00', { mediaType: 'chat' }),
+      ev('to-2', 'QUEUED', '00:01', { queue: { id: 'q1', name: 'Sales' } }),
+      ev('to-3', 'ROUTED', '00:05', { agent: { id: 'a1', name: 'Ann' } }),
+      // The transfer and the re-created task's CREATED and QUEUED, stamped to the same second.
+      ev('to-4', 'TRANSFERRED', '01:00', { agent: { id: 'a1' }, reason: 'agent_transfer' }),
+      ev('to-5', 'CREATED', '01:00', { mediaType: 'chat' }),
+      ev('to-6', 'QUEUED', '01:00', { queue: { id: 'q2', name: 'Support' } }),
+    ]);
+    const d = (await get(`/v1/interactions/${id}?include=events`)).body;
+    expect(d.queues.map((q: { queueEntryType: string }) => q.queueEntryType)).toEqual(['ivr', 'transfer']);
+    expect(d.events.map((e: { eventId: string; type: string }) => `${e.eventId} ${e.type}`)).toEqual(['to-1 CREATED', 'to-2 QUEUED', 'to-3 ROUTED', 'to-4 TRANSFERRED', 'to-5 CREATED', 'to-6 QUEUED']);
+  });
 });
 
 describe('exports', () => {

@@ -1,4 +1,4 @@
-export { foldInteraction } from './interaction/fold-interaction';
+export { foldInteraction, taskEventsInFoldOrder, type OrderedTaskEvent } from './interaction/fold-interaction';
 export type * from './interaction/types';
 export { foldFlowExecution } from './flow/fold-flow-execution';
 export type * from './flow/types';

@@ -3,6 +3,8 @@ import { flowExecutions, interactions, rawEvents, savedSearches, segments, type 
 import { interactionScope } from './scope';
 import { flowScope } from './flows';
 import { toCxEngageDetail } from './cxengage';
+import { taskEventsInFoldOrder } from '@cxfold/fold';
+import { parseTaskEventType } from '@cxfold/contracts';
 
 export const FILTER_FIELDS = ['flows', 'entry-points', 'queues', 'channels', 'dispositions', 'tags', 'versions'] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
@@ -102,12 +104,29 @@ export async function interactionDetail(db: Db, who: ApiPrincipal, id: string, i
           .select({ eventId: rawEvents.eventId, type: rawEvents.eventType, occurredAt: rawEvents.occurredAt, receivedAt: rawEvents.receivedAt, payload: rawEvents.payload })
           .from(rawEvents)
           .where(and(eq(rawEvents.tenant, who.tenant), eq(rawEvents.kind, 'task'), eq(rawEvents.subjectId, id)))
-          .orderBy(asc(rawEvents.occurredAt), sql`case ${rawEvents.eventType} when 'CREATED' then 0 when 'QUEUED' then 1 when 'ROUTED' then 2 when 'TRANSFERRED' then 3 else 4 end`, asc(rawEvents.eventId))
       : Promise.resolve(null),
   ]);
   const detail = toCxEngageDetail(row, legs, flows);
-  return events ? { ...detail, events: events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString(), receivedAt: e.receivedAt.toISOString() })) } : detail;
+  return events ? { ...detail, events: inFoldOrder(events).map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString(), receivedAt: e.receivedAt.toISOString() })) } : detail;
 }
+
+/**
+ * Stored events in the order the fold takes them, by the fold's own rule: a TRANSFERRED moves
+ * ahead of the re-created task's events of the same second, as the legs show it. (Stored types
+ * are always known; an unknown one would sort as CLOSED.)
+ */
+function inFoldOrder<E extends { eventId: string; type: string; occurredAt: Date; payload: unknown }>(events: E[]): E[] {
+  const ordered = taskEventsInFoldOrder(
+    events.map((e) => ({ eventId: e.eventId, type: parseTaskEventType(e.type) ?? 'CLOSED', at: e.occurredAt.getTime(), body: agentOf(e.payload), stored: e })),
+  );
+  return ordered.map((o) => o.stored);
+}
+
+const agentOf = (payload: unknown): { agent?: { id: string } } => {
+  const agent = payload !== null && typeof payload === 'object' ? (payload as { agent?: unknown }).agent : undefined;
+  const id = agent !== null && typeof agent === 'object' ? (agent as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? { agent: { id } } : {};
+};
 
 export const SAVED_LISTS = ['interactions', 'flow-executions'] as const;
 

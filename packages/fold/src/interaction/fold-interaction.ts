@@ -1,4 +1,4 @@
-import { TASK_LIFECYCLE_RANK, THREAD_ID_MAX_BYTES, type TaskEventBody } from '@cxfold/contracts';
+import { TASK_LIFECYCLE_RANK, THREAD_ID_MAX_BYTES, type TaskEventBody, type TaskEventType } from '@cxfold/contracts';
 import { sortEvents, uniqueById } from '../order';
 import type { FoldedInteraction, InteractionRecord, SegmentRecord, TaskEventEnvelope } from './types';
 import { splitVariables, mergeVariables } from './variables';
@@ -17,7 +17,7 @@ function semanticKey(e: TaskEventEnvelope): string {
  * Pure: the same set of events gives the same result in any order, duplicated or not.
  */
 export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInteraction {
-  const events = causalOrder(sortEvents(uniqueById(input), (e) => TASK_LIFECYCLE_RANK[e.type]));
+  const events = taskEventsInFoldOrder(uniqueById(input));
   const first = events[0];
   if (!first) throw new RangeError('foldInteraction needs at least one event');
 
@@ -212,6 +212,19 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
   return { interaction: rec, segments };
 }
 
+/** What ordering a task's events reads: the analyst API orders stored events with it too. */
+export interface OrderedTaskEvent {
+  eventId: string;
+  type: TaskEventType;
+  at: number;
+  body: { agent?: { id: string } | undefined };
+}
+
+/** The order the fold takes a task's events in: time, lifecycle rank, id, then causal fixes (below). */
+export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readonly T[]): T[] {
+  return causalOrder(sortEvents(events, (e) => TASK_LIFECYCLE_RANK[e.type]));
+}
+
 /**
  * Senders often stamp events to the second, so a TRANSFERRED and the CREATED / QUEUED /
  * ROUTED of the re-created task can share a timestamp, and lifecycle rank would put the
@@ -220,7 +233,7 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
  * TRANSFERRED that names no agent is taken to end the routing of an earlier second, if any.
  * Applied to the canonical sort, so the result is still independent of arrival order.
  */
-function causalOrder(sorted: TaskEventEnvelope[]): TaskEventEnvelope[] {
+function causalOrder<T extends OrderedTaskEvent>(sorted: T[]): T[] {
   const out = [...sorted];
   for (let i = 0; i < out.length; i++) {
     const transfer = out[i]!;
@@ -228,8 +241,8 @@ function causalOrder(sorted: TaskEventEnvelope[]): TaskEventEnvelope[] {
     let first = i;
     while (first > 0 && out[first - 1]!.at === transfer.at) first--;
     const transferAgent = transfer.body.agent?.id ?? agentRoutedBefore(out, first);
-    const before: TaskEventEnvelope[] = [];
-    const after: TaskEventEnvelope[] = [];
+    const before: T[] = [];
+    const after: T[] = [];
     for (const e of out.slice(first, i)) {
       const nextLife = e.type === 'CREATED' || e.type === 'QUEUED' || (e.type === 'ROUTED' && transferAgent !== undefined && e.body.agent?.id !== transferAgent);
       (nextLife ? after : before).push(e);
@@ -246,7 +259,7 @@ function causalOrder(sorted: TaskEventEnvelope[]): TaskEventEnvelope[] {
  * task from, when its own second also holds the next agent's ROUTED. None when the last
  * routing was already ended (transferred, or the task queued or re-created since).
  */
-function agentRoutedBefore(events: TaskEventEnvelope[], end: number): string | undefined {
+function agentRoutedBefore(events: OrderedTaskEvent[], end: number): string | undefined {
   for (let j = end - 1; j >= 0; j--) {
     const e = events[j]!;
     if (e.type === 'ROUTED') return e.body.agent?.id;
