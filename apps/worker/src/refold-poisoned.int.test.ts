@@ -89,3 +89,12 @@ it('a stored thread id too long for the record index is kept as a variable, and 
   expect(record).toEqual({ chat_thread_id: null, variable: threadId });
   expect(await deadLettered('long-thread-')).toEqual([]);
 });
+
+it('a stored row whose payload names another task than its subject is set aside, not folded into a record it holds no lock for', async () => {
+  await env.db.sql`insert into raw_events (tenant, event_id, kind, event_type, subject_id, occurred_at, payload)
+    values (${tenant}, 'moved-1', 'task', 'CREATED', 'task-stored-under', now(), ${JSON.stringify({ eventType: 'CREATED', taskId: 'task-named', timestamp: at(0), mediaType: 'sms' })}::jsonb)`;
+  await env.db.sql.begin((tx) => foldSubjects(tx, [{ tenant, kind: 'task', subjectId: 'task-stored-under' }], 1));
+  expect(await env.db.sql`select id from interactions where tenant = ${tenant} and id in ('task-named', 'task-stored-under')`).toEqual([]);
+  const [dl] = await env.db.sql`select error_code, error from dead_letters where tenant = ${tenant} and event_id = 'moved-1'`;
+  expect(dl).toEqual({ error_code: 'POISON_EVENT', error: expect.stringContaining('stored under subject "task-stored-under"') });
+});

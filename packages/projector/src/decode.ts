@@ -15,6 +15,7 @@ export function decodeTaskEvent(e: StoredEvent): TaskEventEnvelope {
   const type = parseTaskEventType(e.eventType);
   const v = validateTaskEvent(e.payload, type, NO_FUTURE_LIMIT);
   if (!type || !v.ok) throw new PoisonEventError(`stored task event fails the contract: ${v.ok ? `type ${e.eventType}` : JSON.stringify(v.errors)}`);
+  assertSameSubject(v.value.body.taskId, e, 'taskId');
   return { eventId: e.eventId, type, at: toEpochMs(v.value.body.timestamp) ?? e.occurredAtMs, body: v.value.body };
 }
 
@@ -22,5 +23,15 @@ export function decodeFlowEvent(e: StoredEvent): FlowEventEnvelope {
   const v = validateFlowEvents(e.payload, NO_FUTURE_LIMIT);
   const body = v.ok && !v.value.batch ? v.value.events[0] : undefined;
   if (!body) throw new PoisonEventError(`stored flow event fails the contract: ${v.ok ? 'batch stored as one event' : JSON.stringify(v.errors)}`);
+  assertSameSubject(body.executionId, e, 'executionId');
   return { eventId: e.eventId, at: toEpochMs(body.timestamp) ?? e.occurredAtMs, body };
+}
+
+/**
+ * The record is written under the id the payload names, and locked under the row's subject_id:
+ * a row edited by hand so the two differ would be folded into a record whose lock it does not
+ * hold (and the other record would never see it). It is set aside instead.
+ */
+function assertSameSubject(named: string, e: StoredEvent, field: string): void {
+  if (named !== e.subjectId) throw new PoisonEventError(`stored ${e.kind} event names ${field} ${JSON.stringify(named)} but is stored under subject ${JSON.stringify(e.subjectId)}`);
 }
