@@ -162,7 +162,7 @@ test('one body posted to /tasks/created and then to /tasks/queued is two events,
   expect(row).toMatchObject({ event_count: 2 });
 });
 
-test('an x-hub-signature does not cover the webhook-id header, so the header does not name the event there', async () => {
+test('an x-hub-signature covers neither the webhook-id header nor the URL, so neither names the event there', async () => {
   const body = { taskId: 'task-hub-id-1', timestamp: at(0), mediaType: 'chat' };
   const text = JSON.stringify(body);
   const url = `${p.baseUrl}/v1/hooks/${p.tenant.tenant}/tasks/created`;
@@ -174,6 +174,10 @@ test('an x-hub-signature does not cover the webhook-id header, so the header doe
   // Where the header is signed (Standard Webhooks), it still names the event.
   const signed = await sendSigned(p.baseUrl, p.tenant, 'tasks/created', { ...body, taskId: 'task-hub-id-2' }, 'webhook', { webhookId: 'msg_hub_1' });
   expect(signed.body).toEqual({ id: 'msg_hub_1', duplicate: false });
+  // Nor does it cover the URL: the captured body posted to another type's URL is the same event, not a CLOSED.
+  const closedUrl = `${p.baseUrl}/v1/hooks/${p.tenant.tenant}/tasks/closed`;
+  expect((await postJson(closedUrl, null, signHub(p.tenant.hubSecret, text), text)).body).toEqual({ id: first.body.id, duplicate: true });
+  expect(await env.db.sql`select event_type from raw_events where subject_id = 'task-hub-id-1'`).toEqual([{ event_type: 'CREATED' }]);
 });
 
 /** A numeric id of `length` digits ending in `last4` that passes the Luhn check, as card numbers do. */

@@ -140,7 +140,7 @@ export class IngestEngine {
       return { kind: 'invalid', errors: [{ path: parsed.path || '/', message: parsed.detail }] };
     }
 
-    const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, idempotencyHeader(auth.mode, req.headers.webhookId), parsed.value, nowMs);
+    const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, idempotencyHeader(auth.mode, req.headers.webhookId), parsed.value, nowMs, auth.mode === 'hub_signature');
     if ('errors' in items) return { kind: 'invalid', errors: items.errors };
     if (this.deps.onOutcome) seen.types = items.events.map((e) => e.eventType);
 
@@ -189,12 +189,15 @@ export class IngestEngine {
     webhookId: string | undefined,
     body: unknown,
     nowMs: number,
+    bodyOnlySigned: boolean,
   ): { batch: boolean; events: RawEventInput[] } | { errors: FieldError[] } {
     const origin = (eventId: string) => ({ tenant, maskCardData, eventId, requestId: req.requestId });
     if (req.source.kind === 'task') {
       const v = validateTaskEvent(body, req.source.pathType, nowMs);
       if (!v.ok) return { errors: v.errors };
-      const impliedType = v.value.body.eventType ? undefined : v.value.type;
+      // Under x-hub-signature the URL is not signed: a captured body must not become a new event
+      // by being posted to another type's URL, so there the signed bytes alone name the event.
+      const impliedType = v.value.body.eventType || bodyOnlySigned ? undefined : v.value.type;
       return { batch: false, events: [taskRawEvent(v.value, origin(eventIdFor(tenant, webhookId, v.value.body.eventId, req.rawBody, impliedType)))] };
     }
     const v = validateFlowEvents(body, nowMs);
