@@ -70,6 +70,12 @@ test('422 lists every failing field path', async () => {
   expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
     ['/ewt', '/queue/id', '/taskId', '/timestamp', '/variables/cv_11', '/variables/cv_2', '/variables/user_notes'].sort(),
   );
+  // A day the month does not have is refused, not rolled over into the next month.
+  for (const timestamp of ['2025-02-30T10:00:00Z', '2024-04-31T00:00:00+02:00']) {
+    const feb30 = JSON.stringify({ ...good, timestamp });
+    const r = await expectProblem(postJson(hook('tasks/created'), null, signed(feb30), feb30), 422);
+    expect(r.errors.map((e: { path: string }) => e.path)).toEqual(['/timestamp']);
+  }
   const noType = JSON.stringify(good);
   const b2 = await expectProblem(postJson(hook('tasks'), null, signed(noType), noType), 422);
   expect(b2.errors).toEqual([{ path: '/eventType', message: expect.stringContaining('required') }]);

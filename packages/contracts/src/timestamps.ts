@@ -2,14 +2,21 @@
 export const EARLIEST_EVENT_MS = Date.UTC(2000, 0, 1);
 export const FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** ISO-8601 string or epoch milliseconds → epoch ms, or null when it is neither. */
 export function toEpochMs(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
-  if (typeof value !== 'string' || !ISO_8601.test(value)) return null;
+  if (typeof value !== 'string') return null;
+  const m = ISO_8601.exec(value);
+  // Date.parse rolls a day the month does not have over (2025-02-30 → March 2): refuse it.
+  if (!m || !isCalendarDateTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0))) return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
+}
+
+function isCalendarDateTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && h <= 23 && mi <= 59 && s <= 59;
 }
 
 /** A reason why the timestamp is unusable, or null when it is fine. */
