@@ -465,6 +465,32 @@ describe('foldInteraction', () => {
       expect([interaction.lastQueueId, interaction.lastQueueName]).toEqual(['Q1', 'Sales']);
     });
 
+    it('a transfer routed back to the same agent in the transfer\'s second opens a new leg for that agent', () => {
+      const { interaction, segments } = foldInteraction([
+        ev('CREATED', s(0)),
+        ev('QUEUED', s(1), { queue: SALES }),
+        ev('ROUTED', s(5), { agent: ALICE }),
+        ev('TRANSFERRED', s(60), { agent: ALICE, reason: 'agent_transfer' }),
+        ev('CREATED', s(60)),
+        ev('QUEUED', s(60), { queue: BILLING }),
+        ev('ROUTED', s(60), { agent: ALICE }),
+      ]);
+      expect(interaction.status).toBe('active');
+      expect(segments.map((x) => [x.type, x.startType, x.endType, x.agentId ?? x.queueId])).toEqual([
+        ['queue', 'queued', 'routed', 'Q1'],
+        ['agent', 'routed', 'transferred:agent', 'A1'],
+        ['queue', 'transferred:agent', 'routed', 'Q2'],
+        ['agent', 'routed', null, 'A1'],
+      ]);
+    });
+
+    it('keeps the last agent name when a later ROUTED names the same agent without a name, and drops it for another agent', () => {
+      const same = foldInteraction([ev('QUEUED', s(0), { queue: SALES }), ev('ROUTED', s(5), { agent: ALICE }), ev('ROUTED', s(6), { agent: { id: ALICE.id } })]).interaction;
+      expect([same.lastAgentId, same.lastAgentName]).toEqual([ALICE.id, ALICE.name]);
+      const other = foldInteraction([ev('QUEUED', s(0), { queue: SALES }), ev('ROUTED', s(5), { agent: ALICE }), ev('ROUTED', s(6), { agent: { id: 'someone-else' } })]).interaction;
+      expect([other.lastAgentId, other.lastAgentName]).toEqual(['someone-else', null]);
+    });
+
     it('a QUEUED while an agent holds the task closes the agent leg as requeued', () => {
       const { segments } = foldInteraction([ev('QUEUED', s(0), { queue: SALES }), ev('ROUTED', s(10), { agent: ALICE }), ev('QUEUED', s(20), { queue: BILLING })]);
       expect(segments.map((x) => [x.type, x.startType, x.endType, x.queueId])).toEqual([

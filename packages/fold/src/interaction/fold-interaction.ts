@@ -148,8 +148,10 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
       case 'ROUTED': {
         rec.firstRoutedAt ??= e.at;
         if (b.agent) {
+          // As for queues: a name only carries over while the agent stays the same.
+          if (b.agent.id !== rec.lastAgentId) rec.lastAgentName = null;
           rec.lastAgentId = b.agent.id;
-          rec.lastAgentName = b.agent.name ?? null;
+          rec.lastAgentName = b.agent.name ?? rec.lastAgentName;
         }
         if (current?.type === 'agent' && current.agentId === (b.agent?.id ?? null)) break;
         let queue: { id: string; name?: string | undefined } | null = b.queue ?? null;
@@ -229,7 +231,8 @@ export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readon
  * Senders often stamp events to the second, so a TRANSFERRED and the CREATED / QUEUED /
  * ROUTED of the re-created task can share a timestamp, and lifecycle rank would put the
  * re-creation first. Those events are the task's next life: move them after the TRANSFERRED.
- * A ROUTED of the transferring agent itself stays before (it is the routing being ended); a
+ * A ROUTED of the transferring agent itself stays before (it is the routing being ended), unless
+ * that agent was routed in an earlier second (then it is routed back to them after the transfer); a
  * TRANSFERRED that names no agent is taken to end the routing of an earlier second, if any.
  * Applied to the canonical sort, so the result is still independent of arrival order.
  */
@@ -240,11 +243,16 @@ function causalOrder<T extends OrderedTaskEvent>(sorted: T[]): T[] {
     if (transfer.type !== 'TRANSFERRED') continue;
     let first = i;
     while (first > 0 && out[first - 1]!.at === transfer.at) first--;
-    const transferAgent = transfer.body.agent?.id ?? agentRoutedBefore(out, first);
+    const openBefore = agentRoutedBefore(out, first);
+    const transferAgent = transfer.body.agent?.id ?? openBefore;
+    // The transferring agent's own ROUTED in this second is the routing being ended, unless that
+    // routing began in an earlier second: then it is the next life, routed back to the same agent.
+    const sameAgentNextLife = transferAgent !== undefined && transferAgent === openBefore;
     const before: T[] = [];
     const after: T[] = [];
     for (const e of out.slice(first, i)) {
-      const nextLife = e.type === 'CREATED' || e.type === 'QUEUED' || (e.type === 'ROUTED' && transferAgent !== undefined && e.body.agent?.id !== transferAgent);
+      const nextAgent = e.body.agent?.id !== transferAgent || sameAgentNextLife;
+      const nextLife = e.type === 'CREATED' || e.type === 'QUEUED' || (e.type === 'ROUTED' && transferAgent !== undefined && nextAgent);
       (nextLife ? after : before).push(e);
     }
     if (after.length === 0) continue;
