@@ -18,19 +18,21 @@ commands:
   tenants list [--json]
   tenants rotate-secret <slug> --kind webhook|hub|token [--grace-seconds N] [--json]
   tenants set-timezone <slug> <Area/City>
-  api-keys create --tenant <slug> --role admin|supervisor [--queues q1,q2] [--json]
+  api-keys create --tenant <slug> --role admin|supervisor [--queues q1,q2] [--operator] [--label text] [--json]
+                                (--queues takes queue ids; --operator: admins only, also opens /admin/queues)
   api-keys list --tenant <slug> [--json]
   api-keys revoke --tenant <slug> <key-id>
   dead-letters list [--tenant s] [--type t] [--kind task|flow] [--since t] [--until t] [--error text] [--limit N] [--json]
   dead-letters show <id> [--json]
-  dead-letters replay <id> | <filters> | --all [--dry-run]   fold dead-lettered events again
-  dead-letters purge <id> | <filters> | --all --yes          forget dead-letter records (raw events are kept)
+  dead-letters replay <id> | <filters> | --all [--limit N] [--dry-run] [--json]   fold dead-lettered events again
+  dead-letters purge <id> | <filters> | --all [--limit N] --yes [--json]          forget dead-letter records (raw events are kept)
   rebuild [--tenant s] [--kind task|flow] [--batch 500] [--restart] [--json]   recompute projections from raw events (resumable)
   import <file.ndjson> --tenant s [--kind task|flow] [--batch 500] [--json]    backfill events, one JSON event per line
   prune --older-than <days> [--tenant s] [--dry-run | --yes] [--json]          delete raw events of old finished records, keep the records
 
 Environment: DATABASE_URL; REDIS_URL and QUEUE_PREFIX for dead-letters replay (see docs/configuration.md).
-Exit codes: 0 ok, 1 failure, 2 usage error.`;
+Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (rebuild, import, prune: run again to go on).
+Each command's own --help has the details.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

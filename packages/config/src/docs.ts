@@ -9,7 +9,16 @@ interface Row {
   apps: string;
 }
 
-function describe(name: string, schema: z.ZodType, apps: string): Row {
+/** Fields read beyond the group their schema belongs to (the all-in-one server reads every group). */
+const ALSO_USED_BY: Record<string, string> = {
+  PORT: 'receiver, api, server',
+  HOST: 'receiver, api, server',
+  JOB_ATTEMPTS: 'receiver, worker, server, cxfold dead-letters replay',
+  JOB_BACKOFF_MS: 'receiver, worker, server, cxfold dead-letters replay',
+};
+
+function describe(name: string, schema: z.ZodType, defaultApps: string): Row {
+  const apps = ALSO_USED_BY[name] ?? defaultApps;
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { type?: string; enum?: string[]; default?: unknown; description?: string; format?: string };
   const type = json.enum ? json.enum.join(' \\| ') : json.format === 'uri' ? 'url' : (json.type ?? 'string');
   return { name, type, default: json.default === undefined ? '' : `\`${String(json.default)}\``, meaning: schema.description ?? json.description ?? '', apps };

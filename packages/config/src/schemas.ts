@@ -9,7 +9,7 @@ const bool = (def: boolean) =>
 
 /** Settings every cxfold process shares. */
 export const baseEnv = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('production refuses unsafe Redis settings'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('production: the receiver and worker refuse unsafe Redis settings'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/cxfold').describe('PostgreSQL connection string'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis connection string for BullMQ'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('cxfold').describe('BullMQ key prefix; wrap in {} for Redis Cluster hash tags'),
@@ -31,8 +31,8 @@ export const receiverFields = {
   ENQUEUE_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0).describe('how long the fold job of committed events gathers the events of later commits before it goes to Redis (fold lag, not ack latency); 0 = one job per group commit'),
   STORE_TIMEOUT_MS: int(10_000, 100).describe('longest a request waits for Postgres before answering 503'),
   RATE_LIMIT_PER_SECOND: int(2_000).describe('requests per second per tenant unless the tenant sets its own; 0 = off'),
-  BACKLOG_SOFT_LIMIT: int(100_000, 1).describe('waiting fold jobs (one per receiver group commit) above which the receiver warns'),
-  BACKLOG_HARD_LIMIT: int(500_000, 1).describe('waiting fold jobs (one per receiver group commit) above which the receiver answers 503 + Retry-After'),
+  BACKLOG_SOFT_LIMIT: int(100_000, 1).describe('waiting fold jobs (one per receiver group commit) from which on the receiver warns'),
+  BACKLOG_HARD_LIMIT: int(500_000, 1).describe('waiting fold jobs (one per receiver group commit) from which on the receiver answers 503 + Retry-After'),
   BACKLOG_POLL_MS: int(1_000, 50).describe('how often the receiver reads the fold queue depth'),
 };
 
@@ -42,8 +42,8 @@ export const workerFields = {
   FOLD_CONCURRENCY: int(500, 1).describe('fold jobs (one per receiver group commit) a worker process holds at once, over all its fetchers (a batch gathers their events)'),
   FOLD_FETCHERS: int(2, 1).describe('BullMQ workers per process feeding one batcher: each fetches jobs one Redis round trip at a time'),
   FOLD_MAX_IN_FLIGHT: int(3, 1).describe('fold transactions a worker process runs at once'),
-  JOB_ATTEMPTS: int(5, 1).describe('fold attempts before an event is dead-lettered'),
-  JOB_BACKOFF_MS: int(1_000, 1).describe('first retry delay; doubles each attempt'),
+  JOB_ATTEMPTS: int(5, 1).describe('fold attempts before an event is dead-lettered; written into each fold job by whoever queues it (the receiver for new events, the worker\'s sweeper, `cxfold dead-letters replay`), so give all of them the same value'),
+  JOB_BACKOFF_MS: int(1_000, 1).describe('first retry delay, doubling each attempt; written into each fold job like JOB_ATTEMPTS'),
   SWEEP_INTERVAL_MS: int(5_000, 100).describe('how often unfolded raw events are looked for'),
   SWEEP_GRACE_MS: int(30_000, 0).describe('age after which an unfolded raw event is re-enqueued'),
   SWEEP_BATCH: int(1_000, 1).describe('raw events re-enqueued per sweep'),
