@@ -3,7 +3,8 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
-export type Db = PostgresJsDatabase<Schema>;
+/** drizzle over postgres.js; `$client` is the pool, for the few queries written in postgres.js (with lockSubjects). */
+export type Db = PostgresJsDatabase<Schema> & { $client: postgres.Sql };
 export type Sql = postgres.Sql;
 
 export interface DbClient {

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { subjectKeyString, type EventKind } from './projections';
+import { lockSubjects, type EventKind } from './projections';
 import { pgArrayLiteral } from './bulk-write';
 import { deadLetters, rawEvents } from './schema';
 
@@ -134,45 +134,30 @@ export interface ReplayTarget {
  */
 export async function markReplayed(db: Db, deadLetterIds: number[]): Promise<ReplayTarget[]> {
   if (deadLetterIds.length === 0) return [];
-  return db.transaction(async (tx) => {
+  const ids = pgArrayLiteral(deadLetterIds);
+  return db.$client.begin(async (tx) => {
     // The records' locks first, as a fold and a prune take them: a prune of the record then
     // either ran before (the raw event is gone) or sees the event waiting and keeps the record.
-    const subjects = await tx
-      .selectDistinct({ tenant: rawEvents.tenant, kind: rawEvents.kind, subjectId: rawEvents.subjectId })
-      .from(deadLetters)
-      .innerJoin(rawEvents, eq(rawEvents.id, deadLetters.rawEventId))
-      .where(and(inArray(deadLetters.id, deadLetterIds), isNull(deadLetters.replayedAt)));
-    if (subjects.length > 0) {
-      const keys = pgArrayLiteral(subjects.map((s) => subjectKeyString({ tenant: s.tenant, kind: s.kind as EventKind, subjectId: s.subjectId })));
-      // The statement lockSubjects runs (same keys, same order), through drizzle's transaction.
-      await tx.execute(sql`select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k) s order by h`);
-    }
-    const marked = await tx
-      .update(deadLetters)
-      .set({ replayedAt: sql`now()` })
-      .where(and(inArray(deadLetters.id, deadLetterIds), isNull(deadLetters.replayedAt)))
-      .returning({ id: deadLetters.id, rawEventId: deadLetters.rawEventId });
+    const subjects = await tx<{ tenant: string; kind: EventKind; subject_id: string }[]>`
+      select distinct r.tenant, r.kind, r.subject_id from dead_letters d join raw_events r on r.id = d.raw_event_id
+      where d.id = any(${ids}::bigint[]) and d.replayed_at is null`;
+    await lockSubjects(tx, subjects.map((s) => ({ tenant: s.tenant, kind: s.kind, subjectId: s.subject_id })));
+    const marked = await tx<{ id: string; raw_event_id: string }[]>`
+      update dead_letters set replayed_at = now() where id = any(${ids}::bigint[]) and replayed_at is null
+      returning id, raw_event_id`;
     if (marked.length === 0) return [];
-    const raws = await tx
-      .update(rawEvents)
-      .set({ deadLetteredAt: null })
-      .where(and(inArray(rawEvents.id, marked.map((m) => m.rawEventId)), isNull(rawEvents.foldedAt)))
-      .returning({
-        id: rawEvents.id,
-        tenant: rawEvents.tenant,
-        kind: rawEvents.kind,
-        subjectId: rawEvents.subjectId,
-        eventId: rawEvents.eventId,
-        requestId: rawEvents.requestId,
-        receivedAt: rawEvents.receivedAt,
-      });
-    const byRaw = new Map(raws.map((r) => [r.id, r]));
+    const raws = await tx<{ id: string; tenant: string; kind: string; subject_id: string; event_id: string; request_id: string | null; received_at: Date | string }[]>`
+      update raw_events set dead_lettered_at = null
+      where id = any(${pgArrayLiteral(marked.map((m) => m.raw_event_id))}::bigint[]) and folded_at is null
+      returning id, tenant, kind, subject_id, event_id, request_id, received_at`;
+    const byRaw = new Map(raws.map((r) => [Number(r.id), r]));
     return marked
+      .map((m) => ({ id: Number(m.id), rawEventId: Number(m.raw_event_id) }))
       .sort((a, b) => a.id - b.id)
       .flatMap((m): ReplayTarget[] => {
         const r = byRaw.get(m.rawEventId);
         if (!r || (r.kind !== 'task' && r.kind !== 'flow')) return [];
-        return [{ deadLetterId: m.id, rawEventId: r.id, tenant: r.tenant, kind: r.kind, subjectId: r.subjectId, eventId: r.eventId, requestId: r.requestId, receivedAt: r.receivedAt }];
+        return [{ deadLetterId: m.id, rawEventId: m.rawEventId, tenant: r.tenant, kind: r.kind, subjectId: r.subject_id, eventId: r.event_id, requestId: r.request_id, receivedAt: new Date(r.received_at) }];
       });
   });
 }
