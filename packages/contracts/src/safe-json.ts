@@ -46,11 +46,6 @@ function inspect(value: unknown, path: Path, depth: number, checkStrings: boolea
   if (typeof value === 'number' && !Number.isFinite(value)) {
     return { ok: false, status: 422, reason: 'number_out_of_range', detail: 'number is beyond the double-precision range', path: pointer(path) };
   }
-  // 12345678901234567891 parses to …7000: the stored payload would hold other digits than the
-  // sender's (and card masking would judge those). Such ids and references belong in strings.
-  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    return { ok: false, status: 422, reason: 'number_out_of_range', detail: 'integer beyond ±(2^53 − 1) cannot be stored exactly; send it as a string', path: pointer(path) };
-  }
   if (value === null || typeof value !== 'object') return null;
   if (depth >= MAX_JSON_DEPTH) {
     return { ok: false, status: 422, reason: 'too_deep', detail: `nesting deeper than ${MAX_JSON_DEPTH} levels`, path: pointer(path) };
