@@ -98,3 +98,12 @@ it('a stored row whose payload names another task than its subject is set aside,
   const [dl] = await env.db.sql`select error_code, error from dead_letters where tenant = ${tenant} and event_id = 'moved-1'`;
   expect(dl).toEqual({ error_code: 'POISON_EVENT', error: expect.stringContaining('stored under subject "task-stored-under"') });
 });
+
+it('a stored event dated on a day the month does not have (accepted before the receiver checked it) still folds as it did', async () => {
+  // The receiver now answers 422; a row stored earlier was folded on the rolled-over day, and a rebuild must not drop it.
+  await storeAndFold(env, tenant, [{ kind: 'task', eventId: 'feb30-1', body: { eventType: 'CREATED', taskId: 'task-feb30', timestamp: '2026-02-30T10:00:00Z', mediaType: 'sms' } }]);
+  await env.db.sql.begin((tx) => foldSubjects(tx, [{ tenant, kind: 'task', subjectId: 'task-feb30' }], 1, { steps: 'all' }));
+  const [record] = await env.db.sql`select created_at from interactions where tenant = ${tenant} and id = 'task-feb30'`;
+  expect(new Date(record!.created_at as string).toISOString()).toBe('2026-03-02T10:00:00.000Z');
+  expect(await deadLettered('feb30-')).toEqual([]);
+});

@@ -30,11 +30,11 @@ export const ECC_VARIABLE_MAX_BYTES = 210;
 /**
  * A chat thread id (extension variable ChatThreadID or LiveChatThreadID) links a web callback
  * to the chat it replaced. The record indexes it, and an index entry holds at most ~2.7 KB, so
- * only one as long as any other id (200 bytes) is linked; a longer one stays a plain variable.
+ * only one of up to 2,000 bytes is linked; a longer one stays a plain variable.
  * Not refused at the door: extension variables are free text, and a stored event must keep
  * folding as it did when it arrived.
  */
-export const THREAD_ID_MAX_BYTES = 200;
+export const THREAD_ID_MAX_BYTES = 2_000;
 
 const variableValue = z.union([z.string().max(4000), z.number(), z.boolean(), z.null()]);
 

@@ -60,7 +60,12 @@ export interface ValidTaskEvent {
  * Validates one task event. `pathType` is the event named in the URL; without it
  * the body's `eventType` decides.
  */
-export function validateTaskEvent(body: unknown, pathType: TaskEventType | null, nowMs = Date.now()): Validation<ValidTaskEvent> {
+/** `stored`: re-checking a stored event, which must keep folding as it did when it arrived. */
+export interface ValidateOptions {
+  stored?: boolean;
+}
+
+export function validateTaskEvent(body: unknown, pathType: TaskEventType | null, nowMs = Date.now(), opts: ValidateOptions = {}): Validation<ValidTaskEvent> {
   const errors: FieldError[] = [];
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, errors: [{ path: '/', message: 'must be a JSON object' }] };
@@ -76,7 +81,7 @@ export function validateTaskEvent(body: unknown, pathType: TaskEventType | null,
     errors.push({ path: '/eventType', message: 'is required when the URL names no event' });
   }
   if (record.timestamp !== undefined) {
-    const why = checkTimestamp(record.timestamp, nowMs);
+    const why = checkTimestamp(record.timestamp, nowMs, { calendar: !opts.stored });
     if (why) errors.push({ path: '/timestamp', message: why });
   }
   errors.push(...checkVariables(record.variables));
@@ -103,7 +108,7 @@ function checkVariables(variables: unknown): FieldError[] {
 
 const FLOW_TIMESTAMP_FIELDS = ['timestamp', 'startedAt', 'endedAt'] as const;
 
-function validateOneFlowEvent(item: unknown, prefix: string, nowMs: number): FieldError[] {
+function validateOneFlowEvent(item: unknown, prefix: string, nowMs: number, opts: ValidateOptions): FieldError[] {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return [{ path: prefix || '/', message: 'must be a JSON object' }];
   const record = item as Record<string, unknown>;
   const type = record.type;
@@ -114,7 +119,7 @@ function validateOneFlowEvent(item: unknown, prefix: string, nowMs: number): Fie
   const errors = validate(item) ? [] : ajvErrors(validate.errors, prefix);
   for (const field of FLOW_TIMESTAMP_FIELDS) {
     if (record[field] === undefined) continue;
-    const why = checkTimestamp(record[field], nowMs);
+    const why = checkTimestamp(record[field], nowMs, { calendar: !opts.stored });
     if (why) errors.push({ path: `${prefix}/${field}`, message: why });
   }
   return errors;
@@ -126,15 +131,15 @@ export interface ValidFlowEvents {
 }
 
 /** One flow event or a batch (array) of up to 500; a batch with any invalid item fails whole. */
-export function validateFlowEvents(body: unknown, nowMs = Date.now()): Validation<ValidFlowEvents> {
+export function validateFlowEvents(body: unknown, nowMs = Date.now(), opts: ValidateOptions = {}): Validation<ValidFlowEvents> {
   if (Array.isArray(body)) {
     if (body.length === 0) return { ok: false, errors: [{ path: '/', message: 'batch is empty' }] };
     if (body.length > MAX_FLOW_BATCH) return { ok: false, errors: [{ path: '/', message: `batch holds at most ${MAX_FLOW_BATCH} events` }] };
-    const errors = body.flatMap((item, i) => validateOneFlowEvent(item, `/${i}`, nowMs));
+    const errors = body.flatMap((item, i) => validateOneFlowEvent(item, `/${i}`, nowMs, opts));
     if (errors.length) return { ok: false, errors: dedupeByPath(errors) };
     return { ok: true, value: { batch: true, events: body as FlowEventBody[] } };
   }
-  const errors = validateOneFlowEvent(body, '', nowMs);
+  const errors = validateOneFlowEvent(body, '', nowMs, opts);
   if (errors.length) return { ok: false, errors: dedupeByPath(errors) };
   return { ok: true, value: { batch: false, events: [body as FlowEventBody] } };
 }

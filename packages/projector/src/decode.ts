@@ -13,14 +13,14 @@ const NO_FUTURE_LIMIT = Number.MAX_SAFE_INTEGER / 2;
 /** Re-validates a stored task event; a payload that no longer fits the contract is poison. */
 export function decodeTaskEvent(e: StoredEvent): TaskEventEnvelope {
   const type = parseTaskEventType(e.eventType);
-  const v = validateTaskEvent(e.payload, type, NO_FUTURE_LIMIT);
+  const v = validateTaskEvent(e.payload, type, NO_FUTURE_LIMIT, { stored: true });
   if (!type || !v.ok) throw new PoisonEventError(`stored task event fails the contract: ${v.ok ? `type ${e.eventType}` : JSON.stringify(v.errors)}`);
   assertSameSubject(v.value.body.taskId, e, 'taskId');
   return { eventId: e.eventId, type, at: toEpochMs(v.value.body.timestamp) ?? e.occurredAtMs, body: v.value.body };
 }
 
 export function decodeFlowEvent(e: StoredEvent): FlowEventEnvelope {
-  const v = validateFlowEvents(e.payload, NO_FUTURE_LIMIT);
+  const v = validateFlowEvents(e.payload, NO_FUTURE_LIMIT, { stored: true });
   const body = v.ok && !v.value.batch ? v.value.events[0] : undefined;
   if (!body) throw new PoisonEventError(`stored flow event fails the contract: ${v.ok ? 'batch stored as one event' : JSON.stringify(v.errors)}`);
   assertSameSubject(body.executionId, e, 'executionId');

@@ -584,8 +584,8 @@ describe('foldInteraction', () => {
     });
 
     it('does not link a thread id longer than an id may be, but keeps it as a variable', () => {
-      const tooLong = 'é'.repeat(101); // 202 bytes in UTF-8, 101 characters
-      const justRight = 'é'.repeat(100); // 200 bytes
+      const tooLong = 'é'.repeat(1001); // 2,002 bytes in UTF-8, 1,001 characters
+      const justRight = 'é'.repeat(1000); // 2,000 bytes
       const fold = (vars: Record<string, string>) => foldInteraction([ev('CREATED', s(0), { taskId: 'wcb-2', mediaType: 'WebCallback', variables: vars })]).interaction;
       expect(fold({ ChatThreadID: tooLong })).toMatchObject({ chatThreadId: null, extensionVariables: { ChatThreadID: tooLong } });
       expect(fold({ ChatThreadID: justRight }).chatThreadId).toBe(justRight);
