@@ -103,7 +103,7 @@ export async function foldSubjects(tx: Tx, keys: SubjectKey[], attempts: number,
   }
   // A record none of whose stored events folds any more (all poison, or all dead-lettered
   // before this rebuild) is removed with its legs or steps: it would otherwise keep showing
-  // what only dead letters now hold. Replaying them brings it back. Archived ones stay as they are.
+  // what only dead letters now hold. Replaying them once fixed brings it back. Archived ones stay.
   const emptied = sorted.filter((k) => {
     const key = subjectKeyString(k);
     return !archivedAt.has(key) && !(k.kind === 'task' ? tasks : flows).get(key)?.events.length;
