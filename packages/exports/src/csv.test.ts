@@ -132,15 +132,13 @@ describe('writeCsv', () => {
     expect(records[2_000]?.[2]).toBe('note 1999, "quoted"');
   });
 
-  it('streams 10,000 rows in well under a second', async () => {
+  // Its speed is measured by the benchmark (csv_10k_ms), not timed here: a timed unit test fails on a busy machine.
+  it('streams 10,000 rows in many chunks, every row intact', async () => {
     const startedAt = new Date('2026-01-05T14:03:07.123Z');
     const rows = Array.from({ length: 10_000 }, (_, i) => row(i, { note: `note ${i}, with "quotes"`, amount: i * 1.5, startedAt }));
     const sink = new MemorySink();
-    const t0 = performance.now();
     const count = await writeCsv(columns, rows, sink, meta());
-    const elapsed = performance.now() - t0;
     expect(count).toBe(10_000);
-    expect(elapsed).toBeLessThan(1_000);
     // The file was written in many chunks, not buffered whole and written once.
     expect(sink.chunks.length).toBeGreaterThan(10);
     const records = parseCsv(BOMless(sink.contents()));
