@@ -22,8 +22,13 @@ function isCalendarTimestamp(value: unknown): boolean {
   return !m || isCalendarDateTime(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
 }
 
+/** Days in month `mo` (1-12) of year `y` in the Gregorian calendar; 0 for a month that does not exist. */
+export function daysInMonth(y: number, mo: number): number {
+  return mo >= 1 && mo <= 12 ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 0;
+}
+
 function isCalendarDateTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && h <= 23 && mi <= 59 && s <= 59;
+  return d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && s <= 59;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { daysInMonth } from '@cxfold/contracts';
+
 /**
  * Date ranges are given in the tenant's time zone ("today" in New York is not today in
  * Kolkata); the database works in UTC. Conversions use Intl only, so DST is handled by the
@@ -97,11 +99,9 @@ const clamp = (at: number) => Math.min(Math.max(at, MIN_MS), MAX_MS);
 /** A wall-clock date the calendar has: 2026-02-30 is refused, not rolled over to March. */
 function checkCalendar(param: string, y: number, m: number, d: number, h = 0, min = 0, sec = 0): void {
   if (y < 1000) throw new RangeError_(param, `${param} must be in the years 1000 to 9999`);
-  const daysInMonth = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth) throw new RangeError_(param, `${param} is not a calendar date`);
+  if (d < 1 || d > daysInMonth(y, m)) throw new RangeError_(param, `${param} is not a calendar date`);
   if (h > 23 || min > 59 || sec > 59) throw new RangeError_(param, `${param} is not a time of day`);
 }
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /** A bound: YYYY-MM-DD (local midnight; `to` means the end of that day), a local date-time, or an instant with zone. */
 function bound(value: string, timeZone: string, isEnd: boolean, param: string): { at: number; localDate: string } {
