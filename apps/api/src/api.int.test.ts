@@ -431,6 +431,29 @@ describe('detail, history, flows, sessions', () => {
     expect(d.queues.map((q: { queueEntryType: string }) => q.queueEntryType)).toEqual(['ivr', 'transfer']);
     expect(d.events.map((e: { eventId: string; type: string }) => `${e.eventId} ${e.type}`)).toEqual(['to-1 CREATED', 'to-2 QUEUED', 'to-3 ROUTED', 'to-4 TRANSFERRED', 'to-5 CREATED', 'to-6 QUEUED']);
   });
+
+  test('include=events: a task whose first second holds its creation, queueing, routing and transfer lists them as that chain', async () => {
+    const id = 'cx-first-second-chain';
+    const ev = (eventId: string, eventType: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'task' as const,
+      eventId,
+      body: { eventType, taskId: id, timestamp: '2026-11-10T16:00:00Z', mediaType: 'chat', ...extra },
+    });
+    // Ids in no helpful order: the queue each ROUTED names says which QUEUED came first.
+    await storeAndFold(env, 'acme', [
+      ev('fs-9', 'CREATED'),
+      ev('fs-8', 'QUEUED', { queue: { id: 'q1', name: 'Sales' } }),
+      ev('fs-7', 'ROUTED', { agent: { id: 'a1', name: 'Ann' }, queue: { id: 'q1' } }),
+      ev('fs-6', 'TRANSFERRED', { agent: { id: 'a1' }, reason: 'agent_transfer' }),
+      ev('fs-1', 'QUEUED', { queue: { id: 'q2', name: 'Support' } }),
+    ]);
+    const d = (await get(`/v1/interactions/${id}?include=events`)).body;
+    expect(d.events.map((e: { eventId: string; type: string }) => `${e.eventId} ${e.type}`)).toEqual(['fs-9 CREATED', 'fs-8 QUEUED', 'fs-7 ROUTED', 'fs-6 TRANSFERRED', 'fs-1 QUEUED']);
+    expect(d.queues.map((q: { queueEntryType: string; queueId: string }) => [q.queueEntryType, q.queueId])).toEqual([
+      ['ivr', 'q1'],
+      ['transfer', 'q2'],
+    ]);
+  });
 });
 
 describe('exports', () => {

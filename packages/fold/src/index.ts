@@ -1,4 +1,5 @@
-export { foldInteraction, taskEventsInFoldOrder, type OrderedTaskEvent } from './interaction/fold-interaction';
+export { foldInteraction } from './interaction/fold-interaction';
+export { taskEventsInFoldOrder, type OrderedTaskEvent } from './interaction/causal-order';
 export type * from './interaction/types';
 export { foldFlowExecution } from './flow/fold-flow-execution';
 export type * from './flow/types';

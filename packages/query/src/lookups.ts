@@ -3,7 +3,7 @@ import { flowExecutions, interactions, rawEvents, savedSearches, segments, type 
 import { interactionScope } from './scope';
 import { flowScope } from './flows';
 import { toCxEngageDetail } from './cxengage';
-import { taskEventsInFoldOrder } from '@cxfold/fold';
+import { taskEventsInFoldOrder, type OrderedTaskEvent } from '@cxfold/fold';
 import { parseTaskEventType } from '@cxfold/contracts';
 
 export const FILTER_FIELDS = ['flows', 'entry-points', 'queues', 'channels', 'dispositions', 'tags', 'versions'] as const;
@@ -111,21 +111,31 @@ export async function interactionDetail(db: Db, who: ApiPrincipal, id: string, i
 }
 
 /**
- * Stored events in the order the fold takes them, by the fold's own rule: a TRANSFERRED moves
- * ahead of the re-created task's events of the same second, as the legs show it. (Stored types
+ * Stored events in the order the fold takes them, by the fold's own rule: a transfer's second is
+ * put back in chain order (the TRANSFERRED before the re-created task's events), as the legs show it. (Stored types
  * are always known; an unknown one would sort as CLOSED.)
  */
 function inFoldOrder<E extends { eventId: string; type: string; occurredAt: Date; payload: unknown }>(events: E[]): E[] {
   const ordered = taskEventsInFoldOrder(
-    events.map((e) => ({ eventId: e.eventId, type: parseTaskEventType(e.type) ?? 'CLOSED', at: e.occurredAt.getTime(), body: agentOf(e.payload), stored: e })),
+    events.map((e) => ({ eventId: e.eventId, type: parseTaskEventType(e.type) ?? 'CLOSED', at: e.occurredAt.getTime(), body: orderingFieldsOf(e.payload), stored: e })),
   );
   return ordered.map((o) => o.stored);
 }
 
-const agentOf = (payload: unknown): { agent?: { id: string } } => {
-  const agent = payload !== null && typeof payload === 'object' ? (payload as { agent?: unknown }).agent : undefined;
-  const id = agent !== null && typeof agent === 'object' ? (agent as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? { agent: { id } } : {};
+/** The fields the fold's order reads, from a stored payload (validated when it was received). */
+const orderingFieldsOf = (payload: unknown): OrderedTaskEvent['body'] => {
+  const p = (payload !== null && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+  const idOf = (v: unknown) => {
+    const id = v !== null && typeof v === 'object' ? (v as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? { id } : undefined;
+  };
+  return {
+    agent: idOf(p.agent),
+    queue: idOf(p.queue),
+    reason: typeof p.reason === 'string' ? p.reason : undefined,
+    ewt: typeof p.ewt === 'number' ? p.ewt : undefined,
+    dispositionCode: typeof p.dispositionCode === 'string' || typeof p.dispositionCode === 'number' ? p.dispositionCode : undefined,
+  };
 };
 
 export const SAVED_LISTS = ['interactions', 'flow-executions'] as const;

@@ -938,3 +938,132 @@ describe('events stamped to the same second as a TRANSFERRED', () => {
     ]);
   });
 });
+
+describe('a transfer chain stamped to one second', () => {
+  const mk = (eventId: string, type: TaskEventEnvelope['type'], at: number, body: Partial<TaskEventEnvelope['body']> = {}): TaskEventEnvelope => ({
+    eventId,
+    type,
+    at,
+    body: { taskId: 'chain', timestamp: at, ...body },
+  });
+  const legsOf = (events: TaskEventEnvelope[]) => foldInteraction(events).segments.map((x) => [x.type, x.agentId, x.startType, x.endType]);
+  /** The same events under every assignment of the given ids: the ids' order must not matter. */
+  const underEveryIdOrder = (events: TaskEventEnvelope[]) => permutations(events.map((e) => e.eventId)).map((ids) => events.map((e, i) => ({ ...e, eventId: ids[i]! })));
+
+  test('a1 → a2 → queue in one second folds as that chain, whatever the event ids', () => {
+    const chain = [
+      mk('x1', 'CREATED', 0),
+      mk('x2', 'QUEUED', 1_000, { queue: { id: 'q1' } }),
+      mk('x3', 'ROUTED', 5_000, { agent: { id: 'a1' }, queue: { id: 'q1' } }),
+      mk('x4', 'TRANSFERRED', 9_000, { agent: { id: 'a1' }, reason: 'agent_transfer' }),
+      mk('x5', 'QUEUED', 9_000, { queue: { id: 'q2' } }),
+      mk('x6', 'ROUTED', 9_000, { agent: { id: 'a2' }, queue: { id: 'q2' } }),
+      mk('x7', 'TRANSFERRED', 9_000, { agent: { id: 'a2' }, reason: 'agent_transfer' }),
+    ];
+    const expected = [
+      ['queue', null, 'queued', 'routed'],
+      ['agent', 'a1', 'routed', 'transferred:agent'],
+      ['queue', null, 'transferred:agent', 'routed'],
+      ['agent', 'a2', 'routed', 'transferred:agent'],
+      ['queue', null, 'transferred:agent', null],
+    ];
+    // Only the second's ids are exchanged: x4..x7 in all 24 orders.
+    for (const same of underEveryIdOrder(chain.slice(3))) {
+      expect(legsOf([...chain.slice(0, 3), ...same])).toEqual(expected);
+    }
+  });
+
+  test('a transfer by an agent routed in that second goes after that routing, and ends it', () => {
+    const chain = [
+      mk('y1', 'QUEUED', 1_000, { queue: { id: 'q1' } }),
+      mk('y2', 'ROUTED', 4_000, { agent: { id: 'a1' } }),
+      mk('y3', 'TRANSFERRED', 4_000, { agent: { id: 'a1' }, reason: 'rona' }),
+      mk('y4', 'ROUTED', 4_000, { agent: { id: 'a2' } }),
+      mk('y5', 'TRANSFERRED', 4_000, { agent: { id: 'a2' }, reason: 'rona' }),
+      mk('y6', 'ROUTED', 4_000, { agent: { id: 'a3' } }),
+    ];
+    for (const same of underEveryIdOrder(chain.slice(1))) {
+      const agents = legsOf([chain[0]!, ...same]).filter((l) => l[0] === 'agent');
+      // a1 and a2 are both routed and transferred in the second: only their ids could order them,
+      // so the check is on what content fixes: two transferred legs, then a3 still routed.
+      expect(agents.map((l) => l[3])).toEqual(['transferred:rona', 'transferred:rona', null]);
+      expect(agents[2]?.[1]).toBe('a3');
+    }
+  });
+
+  test('a task whose CREATED, QUEUED, ROUTED and TRANSFERRED share its first second keeps its creation and first queue leg', () => {
+    const firstSecond = [
+      mk('z1', 'CREATED', 0),
+      mk('z2', 'QUEUED', 0, { queue: { id: 'q1' } }),
+      mk('z3', 'ROUTED', 0, { agent: { id: 'a1' }, queue: { id: 'q1' } }),
+      mk('z4', 'TRANSFERRED', 0, { agent: { id: 'a1' }, reason: 'rona' }),
+      mk('z5', 'QUEUED', 0, { queue: { id: 'q2' } }),
+      mk('z6', 'ROUTED', 7_000, { agent: { id: 'a2' }, queue: { id: 'q2' } }),
+    ];
+    for (const events of underEveryIdOrder(firstSecond.slice(0, 5))) {
+      const { interaction, segments } = foldInteraction([...events, firstSecond[5]!]);
+      expect(interaction).toMatchObject({ createdInferred: false, createdAt: 0, transferCount: 1, status: 'active' });
+      expect(segments.map((x) => [x.type, x.queueId, x.agentId, x.endType])).toEqual([
+        ['queue', 'q1', null, 'routed'],
+        ['agent', 'q1', 'a1', 'transferred:rona'],
+        ['queue', 'q2', null, 'routed'],
+        ['agent', 'q2', 'a2', null],
+      ]);
+    }
+  });
+
+  describe('property: a scenario stamped to whole seconds folds to the agent chain it had to the millisecond', () => {
+    const scenarioArb = fc.record({
+      start: fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2026, 0, 1) }),
+      withCreated: fc.boolean(),
+      queued: fc.integer({ min: 1, max: 3 }),
+      cycles: fc.array(fc.record({ reason: fc.constantFrom('rona', 'agent_logout', 'agent_transfer'), recreate: fc.boolean(), queue: fc.constantFrom('Q1', 'Q2') }), { maxLength: 4 }),
+      finalRouting: fc.boolean(),
+      close: fc.option(fc.constantFrom('agent', 'customer', 'system'), { nil: undefined }),
+      // Mostly well under a second apart, so many events share theirs once stamped to it.
+      gaps: fc.array(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 400 }), weight: 4 }, { arbitrary: fc.integer({ min: 401, max: 5_000 }), weight: 1 }), { minLength: 30, maxLength: 30 }),
+    });
+
+    it('same agent legs, transfers, status and creation', () => {
+      fc.assert(
+        fc.property(scenarioArb, (sc) => {
+          const events: TaskEventEnvelope[] = [];
+          let t = sc.start;
+          const push = (type: TaskEventType, body: Partial<TaskEventBody>) => {
+            t += sc.gaps[events.length % sc.gaps.length]!;
+            // Ids in the order of events, as time-ordered ids (ULID, UUIDv7) are.
+            events.push(mk(`p-${String(events.length).padStart(3, '0')}`, type, t, body));
+          };
+          if (sc.withCreated) push('CREATED', {});
+          for (let i = 0; i < sc.queued; i++) push('QUEUED', { queue: { id: 'Q0' }, ewt: i === 0 ? -1 : 30 * i });
+          // A new agent on every routing: one agent routed twice in one second is one state change.
+          sc.cycles.forEach((c, i) => {
+            push('ROUTED', { agent: { id: `A${i}` } });
+            push('TRANSFERRED', { agent: { id: `A${i}` }, reason: c.reason });
+            if (c.recreate) push('CREATED', {});
+            push('QUEUED', { queue: { id: c.queue }, ewt: -1 });
+          });
+          if (sc.finalRouting) push('ROUTED', { agent: { id: 'A-final' } });
+          if (sc.close) push('CLOSED', { reason: sc.close });
+
+          const exact = foldInteraction(events);
+          const stamped = events.map((e) => ({ ...e, at: Math.floor(e.at / 1000) * 1000 }));
+          const folded = foldInteraction(stamped);
+          const agentLegs = (f: typeof exact) => f.segments.filter((x) => x.type === 'agent').map((x) => [x.agentId, x.endType]);
+          expect(agentLegs(folded)).toEqual(agentLegs(exact));
+          expect(folded.interaction.transferCount).toBe(exact.interaction.transferCount);
+          expect(folded.interaction.status).toBe(exact.interaction.status);
+          expect(folded.segments.at(-1)?.type).toBe(exact.segments.at(-1)?.type);
+          if (sc.withCreated) expect(folded.interaction.createdInferred).toBe(false);
+          expect(foldInteraction([...stamped].reverse())).toEqual(folded);
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+});
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}

@@ -1,16 +1,11 @@
-import { TASK_LIFECYCLE_RANK, THREAD_ID_MAX_BYTES, type TaskEventBody, type TaskEventType } from '@cxfold/contracts';
-import { sortEvents, uniqueById } from '../order';
+import { THREAD_ID_MAX_BYTES, type TaskEventBody } from '@cxfold/contracts';
+import { uniqueById } from '../order';
+import { semanticKey, taskEventsInFoldOrder } from './causal-order';
 import type { FoldedInteraction, InteractionRecord, SegmentRecord, TaskEventEnvelope } from './types';
 import { splitVariables, mergeVariables } from './variables';
 import { classifyClose, transferKind } from './reasons';
 
 const TEXT_PREVIEW_CHARS = 80;
-
-/** Two deliveries that describe the same state change (same type, time, agent, queue, reason, EWT). */
-function semanticKey(e: TaskEventEnvelope): string {
-  const b = e.body;
-  return [e.type, e.at, b.agent?.id ?? '', b.queue?.id ?? '', b.reason ?? '', b.ewt ?? '', b.dispositionCode ?? ''].join('|');
-}
 
 /**
  * Folds every event of one task (one interaction) into its record and legs.
@@ -212,68 +207,6 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
   if (rec.closedAt !== null) rec.totalMs = Math.max(0, rec.closedAt - rec.createdAt);
   if (rec.firstQueuedAt !== null) rec.selfServiceMs = Math.max(0, rec.firstQueuedAt - rec.createdAt);
   return { interaction: rec, segments };
-}
-
-/** What ordering a task's events reads: the analyst API orders stored events with it too. */
-export interface OrderedTaskEvent {
-  eventId: string;
-  type: TaskEventType;
-  at: number;
-  body: { agent?: { id: string } | undefined };
-}
-
-/** The order the fold takes a task's events in: time, lifecycle rank, id, then causal fixes (below). */
-export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readonly T[]): T[] {
-  return causalOrder(sortEvents(events, (e) => TASK_LIFECYCLE_RANK[e.type]));
-}
-
-/**
- * Senders often stamp events to the second, so a TRANSFERRED and the CREATED / QUEUED /
- * ROUTED of the re-created task can share a timestamp, and lifecycle rank would put the
- * re-creation first. Those events are the task's next life: move them after the TRANSFERRED.
- * A ROUTED of the transferring agent itself stays before (it is the routing being ended), unless
- * that agent was routed in an earlier second (then it is routed back to them after the transfer); a
- * TRANSFERRED that names no agent is taken to end the routing of an earlier second, if any.
- * Applied to the canonical sort, so the result is still independent of arrival order.
- */
-function causalOrder<T extends OrderedTaskEvent>(sorted: T[]): T[] {
-  const out = [...sorted];
-  for (let i = 0; i < out.length; i++) {
-    const transfer = out[i]!;
-    if (transfer.type !== 'TRANSFERRED') continue;
-    let first = i;
-    while (first > 0 && out[first - 1]!.at === transfer.at) first--;
-    const openBefore = agentRoutedBefore(out, first);
-    const transferAgent = transfer.body.agent?.id ?? openBefore;
-    // The transferring agent's own ROUTED in this second is the routing being ended, unless that
-    // routing began in an earlier second: then it is the next life, routed back to the same agent.
-    const sameAgentNextLife = transferAgent !== undefined && transferAgent === openBefore;
-    const before: T[] = [];
-    const after: T[] = [];
-    for (const e of out.slice(first, i)) {
-      const nextAgent = e.body.agent?.id !== transferAgent || sameAgentNextLife;
-      const nextLife = e.type === 'CREATED' || e.type === 'QUEUED' || (e.type === 'ROUTED' && transferAgent !== undefined && nextAgent);
-      (nextLife ? after : before).push(e);
-    }
-    if (after.length === 0) continue;
-    out.splice(first, i - first + 1, ...before, transfer, ...after);
-    i = first + before.length;
-  }
-  return out;
-}
-
-/**
- * The agent still routed at index `end`: the one a TRANSFERRED that names no agent takes the
- * task from, when its own second also holds the next agent's ROUTED. None when the last
- * routing was already ended (transferred, or the task queued or re-created since).
- */
-function agentRoutedBefore(events: OrderedTaskEvent[], end: number): string | undefined {
-  for (let j = end - 1; j >= 0; j--) {
-    const e = events[j]!;
-    if (e.type === 'ROUTED') return e.body.agent?.id;
-    if (e.type !== 'CLOSED') return undefined;
-  }
-  return undefined;
 }
 
 function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {

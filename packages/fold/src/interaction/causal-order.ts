@@ -1,0 +1,126 @@
+import { TASK_LIFECYCLE_RANK, type TaskEventType } from '@cxfold/contracts';
+import { sortEvents } from '../order';
+
+/** What ordering a task's events reads: the analyst API orders stored events with it too. */
+export interface OrderedTaskEvent {
+  eventId: string;
+  type: TaskEventType;
+  at: number;
+  body: {
+    agent?: { id: string } | undefined;
+    queue?: { id: string } | undefined;
+    reason?: string | undefined;
+    ewt?: number | undefined;
+    dispositionCode?: string | number | undefined;
+  };
+}
+
+/** Two deliveries that describe the same state change (same type, time, agent, queue, reason, EWT). */
+export function semanticKey(e: OrderedTaskEvent): string {
+  const b = e.body;
+  return [e.type, e.at, b.agent?.id ?? '', b.queue?.id ?? '', b.reason ?? '', b.ewt ?? '', b.dispositionCode ?? ''].join('|');
+}
+
+/** The order the fold takes a task's events in: time, lifecycle rank, id, then the chain of each transfer's second (below). */
+export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readonly T[]): T[] {
+  const sorted = sortEvents(events, (e) => TASK_LIFECYCLE_RANK[e.type]);
+  const out: T[] = [];
+  for (let start = 0; start < sorted.length; ) {
+    let end = start + 1;
+    while (end < sorted.length && sorted[end]!.at === sorted[start]!.at) end++;
+    const second = sorted.slice(start, end);
+    if (second.some((e) => e.type === 'TRANSFERRED')) out.push(...chainOfSecond(second, agentRoutedBefore(out), out.length === 0));
+    else out.push(...second);
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * Senders stamp to the second, so a TRANSFERRED can share its second with the routing it ends,
+ * the re-created task's CREATED and QUEUED, the next agent's ROUTED, and that agent's own
+ * TRANSFERRED. Lifecycle rank alone would put every CREATED first and every TRANSFERRED last.
+ * This rebuilds the second as the chain it was: each TRANSFERRED ends the routing open at that
+ * point (the agent it names, or, when it names none, whichever is open), and is followed by the
+ * task's next life (its re-creation, then the routing of an agent that a later TRANSFERRED of
+ * the same second names, or else whatever is left: its queueing and final routing).
+ *
+ * Only content decides (agents, queues, the routing open before the second); where content
+ * cannot tell two links apart, the canonical order (event id) does, so the result is the same
+ * for any arrival order. A delivery that repeats a state change under another id is taken right
+ * after its first, where the fold counts it once.
+ */
+function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: string | undefined, taskStarts: boolean): T[] {
+  const pool = second.filter((e) => e.type !== 'CLOSED');
+  const closes = second.filter((e) => e.type === 'CLOSED');
+  const out: T[] = [];
+  const take = (e: T | undefined): T | undefined => {
+    if (!e) return undefined;
+    const key = semanticKey(e);
+    for (let i = 0; i < pool.length; ) {
+      if (semanticKey(pool[i]!) === key) out.push(...pool.splice(i, 1));
+      else i++;
+    }
+    return e;
+  };
+  const find = (type: TaskEventType, test: (e: T) => boolean = () => true) => pool.find((e) => e.type === type && test(e));
+  const transferOf = (agent: string | undefined) => find('TRANSFERRED', (t) => t.body.agent?.id === agent);
+  const anonymousTransfer = () => find('TRANSFERRED', (t) => t.body.agent === undefined);
+  /** A routing of this second that one of its TRANSFERREDs ends: the next link of the chain. */
+  const transferredRouting = () => find('ROUTED', (r) => transferOf(r.body.agent?.id) !== undefined) ?? (anonymousTransfer() ? find('ROUTED') : undefined);
+  /** The queueing a routing came from: the QUEUED of the queue it names (any, on the task's first). */
+  const queueingOf = (routing: T, firstLife: boolean) => find('QUEUED', (q) => routing.body.queue !== undefined && q.body.queue?.id === routing.body.queue.id) ?? (firstLife ? find('QUEUED') : undefined);
+
+  // The task's first second: its creation and first queueing come before any routing.
+  if (taskStarts) take(find('CREATED'));
+  let routed: { agent: string | undefined } | null = openBefore === undefined ? null : { agent: openBefore };
+  let firstLife = taskStarts;
+  while (find('TRANSFERRED')) {
+    if (!routed) {
+      const routing = transferredRouting();
+      if (!routing) {
+        // Nothing routed for it to end in this second: a transfer of a queued task, as it stands.
+        take(find('TRANSFERRED'));
+        take(find('CREATED'));
+        firstLife = false;
+        continue;
+      }
+      take(queueingOf(routing, firstLife));
+      take(routing);
+      routed = { agent: routing.body.agent?.id };
+      continue;
+    }
+    const transfer = transferOf(routed.agent) ?? anonymousTransfer();
+    if (!transfer) {
+      // None ends the open routing: it was handed to an agent whose transfer is in this second.
+      const routing = transferredRouting();
+      if (routing) {
+        take(routing);
+        routed = { agent: routing.body.agent?.id };
+      } else take(find('TRANSFERRED'));
+      continue;
+    }
+    take(transfer);
+    routed = null;
+    firstLife = false;
+    // The next life: the flow re-creates the task.
+    take(find('CREATED'));
+  }
+  // The last life: its re-creation, queueing and routing, in lifecycle order; then the close.
+  while (pool.length > 0) take(pool[0]);
+  return [...out, ...closes];
+}
+
+/**
+ * The agent still routed when the second starts: the one a TRANSFERRED that names no agent takes
+ * the task from. None when the last routing was already ended (transferred, or the task queued or
+ * re-created since).
+ */
+function agentRoutedBefore(events: readonly OrderedTaskEvent[]): string | undefined {
+  for (let j = events.length - 1; j >= 0; j--) {
+    const e = events[j]!;
+    if (e.type === 'ROUTED') return e.body.agent?.id;
+    if (e.type !== 'CLOSED') return undefined;
+  }
+  return undefined;
+}
