@@ -94,6 +94,10 @@ describe('maskCardNumbers (deep)', () => {
     });
   });
 
+  it('keeps the sign of a negative card-like integer it masks', () => {
+    expect(maskCardNumbers({ n: -4111111111111111 })).toEqual({ value: { n: '-************1111' }, count: 1 });
+  });
+
   it('returns scalars and empty containers unchanged with count 0', () => {
     expect(maskCardNumbers('hi')).toEqual({ value: 'hi', count: 0 });
     expect(maskCardNumbers(null)).toEqual({ value: null, count: 0 });

@@ -138,7 +138,7 @@ export function maskCardNumbers<T>(value: T, keep: ReadonlySet<string> = new Set
     }
     if (typeof v === 'number') {
       if (!Number.isInteger(v) || Math.abs(v) < 1e12) return v;
-      const r = maskCardNumbersInText(String(Math.abs(v)));
+      const r = maskCardNumbersInText(String(v));
       if (r.count === 0) return v;
       count += r.count;
       return r.value;

@@ -1,8 +1,11 @@
 /**
  * Parses a request body from raw bytes, refusing what Postgres jsonb or our own code
  * could choke on later: invalid UTF-8, NUL characters, unpaired surrogates,
- * prototype-polluting keys and absurd nesting. One walk, done once per request.
+ * prototype-polluting keys and absurd nesting. One walk, done once per request. An integer
+ * beyond ±(2^53 − 1) is kept as a string of its exact digits (exact-integers.ts).
  */
+import { quoteUnsafeIntegers } from './exact-integers';
+
 export type ParseFailure =
   | { ok: false; status: 400; reason: 'invalid_utf8' | 'invalid_json'; detail: string }
   | { ok: false; status: 422; reason: 'forbidden_key' | 'nul_character' | 'lone_surrogate' | 'too_deep' | 'number_out_of_range'; detail: string; path: string };
@@ -21,10 +24,9 @@ export function parseJsonBody(raw: Uint8Array): ParseResult {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : 'unparseable';
-    return { ok: false, status: 400, reason: 'invalid_json', detail: `body is not valid JSON: ${msg}` };
+    value = JSON.parse(quoteUnsafeIntegers(text));
+  } catch {
+    return { ok: false, status: 400, reason: 'invalid_json', detail: `body is not valid JSON: ${syntaxErrorOf(text)}` };
   }
   // NUL and unpaired surrogates can only enter through \u escapes: JSON text forbids raw
   // control characters and the fatal decoder already refused invalid UTF-8. Most bodies have
@@ -32,6 +34,16 @@ export function parseJsonBody(raw: Uint8Array): ParseResult {
   const checkStrings = text.includes('\\u');
   const problem = inspect(value, [], 0, checkStrings);
   return problem ?? { ok: true, value };
+}
+
+/** JSON.parse's own message for the text as sent (quoting long integers moves its positions). */
+function syntaxErrorOf(text: string): string {
+  try {
+    JSON.parse(text);
+    return 'unparseable';
+  } catch (err) {
+    return err instanceof Error ? err.message : 'unparseable';
+  }
 }
 
 type Path = (string | number)[];
