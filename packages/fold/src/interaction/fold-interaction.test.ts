@@ -856,13 +856,15 @@ describe('foldInteraction', () => {
   });
 });
 
+/** A task event at an exact epoch-ms time, for the same-second cases below. */
+const mk = (eventId: string, type: TaskEventEnvelope['type'], at: number, body: Partial<TaskEventEnvelope['body']> = {}): TaskEventEnvelope => ({
+  eventId,
+  type,
+  at,
+  body: { taskId: 'same-second', timestamp: at, ...body },
+});
+
 describe('events stamped to the same second as a TRANSFERRED', () => {
-  const mk = (eventId: string, type: TaskEventEnvelope['type'], at: number, body: Partial<TaskEventEnvelope['body']> = {}): TaskEventEnvelope => ({
-    eventId,
-    type,
-    at,
-    body: { taskId: 'same-ms', timestamp: at, ...body },
-  });
   const events = [
     mk('e1', 'CREATED', 0),
     mk('e2', 'QUEUED', 1_000, { queue: { id: 'q1' } }),
@@ -940,12 +942,6 @@ describe('events stamped to the same second as a TRANSFERRED', () => {
 });
 
 describe('a transfer chain stamped to one second', () => {
-  const mk = (eventId: string, type: TaskEventEnvelope['type'], at: number, body: Partial<TaskEventEnvelope['body']> = {}): TaskEventEnvelope => ({
-    eventId,
-    type,
-    at,
-    body: { taskId: 'chain', timestamp: at, ...body },
-  });
   const legsOf = (events: TaskEventEnvelope[]) => foldInteraction(events).segments.map((x) => [x.type, x.agentId, x.startType, x.endType]);
   /** The same events under every assignment of the given ids: the ids' order must not matter. */
   const underEveryIdOrder = (events: TaskEventEnvelope[]) => permutations(events.map((e) => e.eventId)).map((ids) => events.map((e, i) => ({ ...e, eventId: ids[i]! })));
