@@ -2,6 +2,7 @@ import { workerEnv, loadEnv, type BaseEnv } from '@cxfold/config';
 import { getDeadLetter, listDeadLetters, markReplayed, purgeDeadLetters, purgeDeadLettersById, type Db, type DeadLetterFilter, type DeadLetterRow } from '@cxfold/db';
 import { createRedis, FoldQueue, type FoldEvent } from '@cxfold/queue';
 import { parse, checkSlug, UsageError } from './args';
+import { formatTable } from './table';
 
 const HELP = `usage:
   dead-letters list [filters] [--limit N] [--json]         newest first; --limit defaults to 50
@@ -343,13 +344,7 @@ function printTable(rows: DeadLetterRow[]): void {
     r.replayedAt ? time(r.replayedAt) : '-',
     r.error.replace(/\s+/g, ' ').slice(0, 80),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(`${[line(header), ...body.map(line)].join('\n')}\n`);
+  process.stdout.write(formatTable(header, body));
 }
 
 function help(): number {

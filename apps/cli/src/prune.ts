@@ -1,6 +1,7 @@
 import { prunePass, prunePlan, pruneCutoff, PRUNE_KINDS, PRUNE_DELETE_CHUNK, type PruneCursor, type PrunePlanRow, type PruneScope, type Sql } from '@cxfold/db';
 import { parse, checkSlug, UsageError } from './args';
 import { Progress, onInterrupt, opt, fmt, round, INTERRUPTED } from './rebuild';
+import { formatTable } from './table';
 
 /** Records archived per transaction. */
 const PRUNE_BATCH = 200;
@@ -118,11 +119,5 @@ function printPlan(plan: PrunePlanRow[], cutoff: Date): void {
   }
   const header = ['TENANT', 'KIND', 'RECORDS', 'RAW EVENTS', 'PENDING'];
   const body = plan.map((r) => [r.tenant, r.kind, fmt(r.records), fmt(r.rawEvents), fmt(r.pending)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(`${[line(header), ...body.map(line)].join('\n')}\n`);
+  process.stdout.write(formatTable(header, body));
 }
