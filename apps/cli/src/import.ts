@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseJsonBody, validateTaskEvent, validateFlowEvents, eventIdFor, type FieldError } from '@cxfold/contracts';
+import { parseJsonBody, validateAsSent, validateTaskEvent, validateFlowEvents, eventIdFor, type FieldError } from '@cxfold/contracts';
 import { flowRawEvent, taskRawEvent } from '@cxfold/ingest';
 import { insertRawEvents, subjectKeyString, unfoldedSubjectsOf, type RawEventInput, type Sql, type SubjectKey } from '@cxfold/db';
 import { foldSubjects } from '@cxfold/projector';
@@ -249,11 +249,11 @@ function toRawEvent(bytes: Buffer, ctx: { tenant: string; mask: boolean; kind: '
   // As HTTP without a webhook-id: the body's eventId, else a hash of the line's bytes.
   const origin = (bodyEventId: string | undefined) => ({ tenant: ctx.tenant, maskCardData: ctx.mask, eventId: eventIdFor(ctx.tenant, undefined, bodyEventId, bytes), requestId: ctx.requestId });
   if (kind === 'task') {
-    const v = validateTaskEvent(body, null, nowMs);
+    const v = validateAsSent(parsed, (b) => validateTaskEvent(b, null, nowMs));
     if (!v.ok) return { ok: false, errors: v.errors };
     return { ok: true, event: taskRawEvent(v.value, origin(v.value.body.eventId)) };
   }
-  const v = validateFlowEvents(body, nowMs);
+  const v = validateAsSent(parsed, (b) => validateFlowEvents(b, nowMs));
   if (!v.ok) return { ok: false, errors: v.errors };
   const event = v.value.events[0]!;
   return { ok: true, event: flowRawEvent(event, origin(event.eventId)) };

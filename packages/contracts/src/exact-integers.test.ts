@@ -1,5 +1,6 @@
 import { parseJsonBody } from './safe-json';
 import { quoteUnsafeIntegers } from './exact-integers';
+import { validateAsSent, validateTaskEvent } from './validate';
 
 const parse = (text: string) => parseJsonBody(new TextEncoder().encode(text));
 const valueOf = (text: string) => {
@@ -15,6 +16,10 @@ describe('integers beyond the double-precision safe range', () => {
     expect(valueOf('98765432109876543210')).toBe('98765432109876543210');
     // 2^53 itself is beyond the safe range: 2^53 + 1 would read as the same number.
     expect(valueOf('[9007199254740992]')).toEqual(['9007199254740992']);
+  });
+
+  it('still refuses an integer beyond double range, as any number there is refused', () => {
+    expect(parse(`{"n":${'9'.repeat(400)}}`)).toMatchObject({ ok: false, status: 422, reason: 'number_out_of_range', path: '/n' });
   });
 
   it('leaves safe integers, decimals and exponents as numbers', () => {
@@ -41,7 +46,7 @@ describe('integers beyond the double-precision safe range', () => {
   });
 
   it('keeps invalid JSON invalid, with JSON.parse’s message for the text as sent', () => {
-    for (const text of ['{"a":01234567890123456789}', '[1 12345678901234567891]', '{"a":12345678901234567891x}', '{"a":-12345678901234567891.}', '"12345678901234567891']) {
+    for (const text of ['{12345678901234567891:1}', '{"a":1,-12345678901234567891 :2}', '{"a":01234567890123456789}', '[1 12345678901234567891]', '{"a":12345678901234567891x}', '{"a":-12345678901234567891.}', '"12345678901234567891']) {
       const r = parse(text);
       expect(r).toMatchObject({ ok: false, status: 400, reason: 'invalid_json' });
       let expected = '';
@@ -52,5 +57,30 @@ describe('integers beyond the double-precision safe range', () => {
       }
       expect(!r.ok && r.detail).toBe(`body is not valid JSON: ${expected}`);
     }
+  });
+});
+
+describe('validateAsSent', () => {
+  const now = Date.parse('2026-12-03T12:00:00Z');
+  const task = (fields: string) => {
+    const r = parse(`{"eventType":"CREATED","timestamp":"2026-12-03T10:00:00Z",${fields}}`);
+    if (!r.ok) throw new Error(r.detail);
+    return validateAsSent(r, (b) => validateTaskEvent(b, null, now));
+  };
+
+  it('keeps the exact digits where the field takes a number', () => {
+    const v = task('"taskId":"t1","variables":{"orderRef":70404301035722134}');
+    expect(v.ok && v.value.body.variables).toEqual({ orderRef: '70404301035722134' });
+  });
+
+  it('refuses a long integer where a string is wanted, as it refuses a short one', () => {
+    expect(task('"taskId":12345678901234567891')).toMatchObject({ ok: false, errors: [{ path: '/taskId' }] });
+    expect(task('"taskId":123')).toMatchObject({ ok: false, errors: [{ path: '/taskId' }] });
+    expect(task('"taskId":"t1","agent":{"id":-12345678901234567891}')).toMatchObject({ ok: false, errors: [{ path: '/agent/id' }] });
+  });
+
+  it('checks a number field’s range on the number sent', () => {
+    const v = task('"taskId":"t1","dispositionCode":12345678901234567891');
+    expect(v).toMatchObject({ ok: false, errors: [{ path: '/dispositionCode' }] });
   });
 });

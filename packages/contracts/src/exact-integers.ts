@@ -9,12 +9,13 @@
 /** Digits of an integer literal too long for a double to hold them all (MAX_SAFE_INTEGER has 16). */
 const LONG_DIGIT_RUN = /\d{16}/;
 const JSON_INTEGER = /^-?[1-9]\d{15,}$/;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER);
 
 /**
  * The JSON text with every integer literal beyond the safe range (outside strings) written as a
  * string of its digits; the same text when there is none, which a cheap check tells for nearly
- * every body. Only valid JSON integer tokens are quoted, so an invalid text stays invalid.
+ * every body. Only valid JSON integer tokens in value position are quoted (a bare number used
+ * as a key stays as it is, invalid), so a text JSON.parse refuses stays refused.
  */
 export function quoteUnsafeIntegers(text: string): string {
   if (!LONG_DIGIT_RUN.test(text)) return text;
@@ -32,14 +33,32 @@ export function quoteUnsafeIntegers(text: string): string {
     }
     let end = i + 1;
     while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
-    const token = text.slice(i, end);
-    if (JSON_INTEGER.test(token) && (token.startsWith('-') ? -BigInt(token) : BigInt(token)) > MAX_SAFE) {
-      out += `${text.slice(copiedTo, i)}"${token}"`;
-      copiedTo = end;
+    if (end - i >= 16 && !followedByColon(text, end)) {
+      const token = text.slice(i, end);
+      if (JSON_INTEGER.test(token) && beyondSafe(token)) {
+        out += `${text.slice(copiedTo, i)}"${token}"`;
+        copiedTo = end;
+      }
     }
     i = end;
   }
   return copiedTo === 0 ? text : out + text.slice(copiedTo);
+}
+
+/** For a valid integer token: more than 16 digits, or 16 above 9007199254740991 (same length, so text order is number order). */
+function beyondSafe(token: string): boolean {
+  const digits = token.charCodeAt(0) === 0x2d ? token.slice(1) : token;
+  return digits.length > MAX_SAFE_DIGITS.length || (digits.length === MAX_SAFE_DIGITS.length && digits > MAX_SAFE_DIGITS);
+}
+
+/** A token in key position: quoting it would make an invalid text valid. */
+function followedByColon(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    return c === 0x3a /* : */;
+  }
+  return false;
 }
 
 /** The index just past the string that opens at `start` (or the text's end, for JSON.parse to refuse). */

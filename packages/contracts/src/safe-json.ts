@@ -9,7 +9,14 @@ import { quoteUnsafeIntegers } from './exact-integers';
 export type ParseFailure =
   | { ok: false; status: 400; reason: 'invalid_utf8' | 'invalid_json'; detail: string }
   | { ok: false; status: 422; reason: 'forbidden_key' | 'nul_character' | 'lone_surrogate' | 'too_deep' | 'number_out_of_range'; detail: string; path: string };
-export type ParseResult = { ok: true; value: unknown } | ParseFailure;
+/**
+ * `value` is what is stored: integers beyond ±(2^53 − 1) as strings of their exact digits.
+ * `asNumbers`, present only when there were such integers, is the same body as JSON.parse reads
+ * it (those integers rounded numbers): what the sender's types say, for validation
+ * (`validateAsSent`).
+ */
+export type ParsedBody = { ok: true; value: unknown; asNumbers?: unknown };
+export type ParseResult = ParsedBody | ParseFailure;
 
 export const MAX_JSON_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -22,28 +29,24 @@ export function parseJsonBody(raw: Uint8Array): ParseResult {
   } catch {
     return { ok: false, status: 400, reason: 'invalid_utf8', detail: 'body is not valid UTF-8' };
   }
+  const exactText = quoteUnsafeIntegers(text);
   let value: unknown;
+  let asNumbers: unknown;
   try {
-    value = JSON.parse(quoteUnsafeIntegers(text));
-  } catch {
-    return { ok: false, status: 400, reason: 'invalid_json', detail: `body is not valid JSON: ${syntaxErrorOf(text)}` };
+    // The text as sent first: its syntax error (if any) names positions the sender can find.
+    asNumbers = JSON.parse(text);
+    value = exactText === text ? asNumbers : JSON.parse(exactText);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : 'unparseable';
+    return { ok: false, status: 400, reason: 'invalid_json', detail: `body is not valid JSON: ${msg}` };
   }
   // NUL and unpaired surrogates can only enter through \u escapes: JSON text forbids raw
   // control characters and the fatal decoder already refused invalid UTF-8. Most bodies have
   // no \u at all, and then their strings need no check.
   const checkStrings = text.includes('\\u');
-  const problem = inspect(value, [], 0, checkStrings);
-  return problem ?? { ok: true, value };
-}
-
-/** JSON.parse's own message for the text as sent (quoting long integers moves its positions). */
-function syntaxErrorOf(text: string): string {
-  try {
-    JSON.parse(text);
-    return 'unparseable';
-  } catch (err) {
-    return err instanceof Error ? err.message : 'unparseable';
-  }
+  if (value === asNumbers) return inspect(value, [], 0, checkStrings) ?? { ok: true, value };
+  // An integer of over 309 digits is Infinity as a number: refused, as it always was.
+  return inspect(asNumbers, [], 0, checkStrings) ?? inspect(value, [], 0, checkStrings) ?? { ok: true, value, asNumbers };
 }
 
 type Path = (string | number)[];

@@ -11,7 +11,7 @@ import {
   type TaskEventType,
 } from './task-events';
 import { flowEventSchemas, FLOW_EVENT_TYPES, MAX_FLOW_BATCH, type FlowEventBody, type FlowEventType } from './flow-events';
-import { escapePointer } from './safe-json';
+import { escapePointer, type ParsedBody } from './safe-json';
 
 export interface FieldError {
   /** JSON Pointer into the request body, e.g. "/queue/id" or "/3/seq" in a batch. */
@@ -19,6 +19,19 @@ export interface FieldError {
   message: string;
 }
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/**
+ * Validates a parsed body by what its sender wrote. A body whose long integers parseJsonBody
+ * kept as digit strings must pass twice: with them as the numbers they were sent as (so a field
+ * that wants a string refuses a long number, as it refuses a short one, and a field that wants a
+ * number checks its range), and as stored (a long number in a field of limited length). Errors
+ * of the first check come first: they speak of the value as sent. The result holds the stored form.
+ */
+export function validateAsSent<T>(parsed: ParsedBody, validate: (body: unknown) => Validation<T>): Validation<T> {
+  if (!('asNumbers' in parsed)) return validate(parsed.value);
+  const asSent = validate(parsed.asNumbers);
+  return asSent.ok ? validate(parsed.value) : asSent;
+}
 
 /** JSON Schemas published to senders; generated from the zod schemas so they cannot drift. */
 export const jsonSchemas = {

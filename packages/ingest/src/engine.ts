@@ -1,10 +1,12 @@
 import {
   parseJsonBody,
+  validateAsSent,
   validateTaskEvent,
   validateFlowEvents,
   eventIdFor,
   batchItemEventId,
   type FieldError,
+  type ParsedBody,
   type TaskEventType,
 } from '@cxfold/contracts';
 import type { AuthMode, RawEventInput, RawEventWriter } from '@cxfold/db';
@@ -140,7 +142,7 @@ export class IngestEngine {
       return { kind: 'invalid', errors: [{ path: parsed.path || '/', message: parsed.detail }] };
     }
 
-    const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, idempotencyHeader(auth.mode, req.headers.webhookId), parsed.value, nowMs, auth.mode === 'hub_signature');
+    const items = this.toRawEvents(tenant.slug, tenant.maskCardData, req, idempotencyHeader(auth.mode, req.headers.webhookId), parsed, nowMs, auth.mode === 'hub_signature');
     if ('errors' in items) return { kind: 'invalid', errors: items.errors };
     if (this.deps.onOutcome) seen.types = items.events.map((e) => e.eventType);
 
@@ -187,20 +189,21 @@ export class IngestEngine {
     maskCardData: boolean,
     req: IngestRequest,
     webhookId: string | undefined,
-    body: unknown,
+    parsed: ParsedBody,
     nowMs: number,
     bodyOnlySigned: boolean,
   ): { batch: boolean; events: RawEventInput[] } | { errors: FieldError[] } {
     const origin = (eventId: string) => ({ tenant, maskCardData, eventId, requestId: req.requestId });
     if (req.source.kind === 'task') {
-      const v = validateTaskEvent(body, req.source.pathType, nowMs);
+      const pathType = req.source.pathType;
+      const v = validateAsSent(parsed, (b) => validateTaskEvent(b, pathType, nowMs));
       if (!v.ok) return { errors: v.errors };
       // Under x-hub-signature the URL is not signed: a captured body must not become a new event
       // by being posted to another type's URL, so there the signed bytes alone name the event.
       const impliedType = v.value.body.eventType || bodyOnlySigned ? undefined : v.value.type;
       return { batch: false, events: [taskRawEvent(v.value, origin(eventIdFor(tenant, webhookId, v.value.body.eventId, req.rawBody, impliedType)))] };
     }
-    const v = validateFlowEvents(body, nowMs);
+    const v = validateAsSent(parsed, (b) => validateFlowEvents(b, nowMs));
     if (!v.ok) return { errors: v.errors };
     const events = v.value.events.map((event, index) =>
       flowRawEvent(event, origin(v.value.batch ? batchItemEventId(tenant, webhookId, event, index) : eventIdFor(tenant, webhookId, event.eventId, req.rawBody))),
