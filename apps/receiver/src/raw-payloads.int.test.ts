@@ -94,6 +94,6 @@ test('an integer beyond 2^53 is stored as a string of its exact digits, and a ca
   const refused = await postJson(`${p.baseUrl}/v1/hooks/${p.tenant.tenant}/tasks`, undefined, authHeaders(p.tenant, 'hub', asId), asId);
   expect(refused.status).toBe(422);
   expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['/taskId']);
-  const [{ n }] = await env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where tenant = ${p.tenant.tenant} and subject_id = '12345678901234567891'`;
-  expect(n).toBe(0);
+  const [stored] = await env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where tenant = ${p.tenant.tenant} and subject_id = '12345678901234567891'`;
+  expect(stored?.n).toBe(0);
 });
