@@ -29,8 +29,8 @@ export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readon
     let end = start + 1;
     while (end < sorted.length && sorted[end]!.at === sorted[start]!.at) end++;
     const second = sorted.slice(start, end);
-    if (second.some((e) => e.type === 'TRANSFERRED')) out.push(...chainOfSecond(second, agentRoutedBefore(out), out.length === 0));
-    else out.push(...second);
+    if (second.some((e) => e.type === 'TRANSFERRED')) out.push(...chainOfSecond(second, agentRoutedBefore(out), out.length === 0, queueWaitingBefore(out)));
+    else out.push(...duplicatesWithTheirFirst(second));
     start = end;
   }
   return out;
@@ -50,7 +50,8 @@ export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readon
  * for any arrival order. A delivery that repeats a state change under another id is taken right
  * after its first, where the fold counts it once.
  */
-function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: string | undefined, taskStarts: boolean): T[] {
+function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: string | undefined, taskStarts: boolean, waitingBefore: string | undefined): T[] {
+  let waitingIn = waitingBefore;
   const pool = second.filter((e) => e.type !== 'CLOSED');
   const closes = second.filter((e) => e.type === 'CLOSED');
   const out: T[] = [];
@@ -68,8 +69,16 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
   const anonymousTransfer = () => find('TRANSFERRED', (t) => t.body.agent === undefined);
   /** A routing of this second that one of its TRANSFERREDs ends: the next link of the chain. */
   const transferredRouting = () => find('ROUTED', (r) => transferOf(r.body.agent?.id) !== undefined) ?? (anonymousTransfer() ? find('ROUTED') : undefined);
-  /** The queueing a routing came from: the QUEUED of the queue it names (any, on the task's first). */
-  const queueingOf = (routing: T, firstLife: boolean) => find('QUEUED', (q) => routing.body.queue !== undefined && q.body.queue?.id === routing.body.queue.id) ?? (firstLife ? find('QUEUED') : undefined);
+  /**
+   * The queueing a routing came from: the QUEUED of the queue it names (any, on the task's first).
+   * Not when the task already waited in that queue: a QUEUED of it here is then taken for the next
+   * life's return to that queue (a RONA), not for an EWT update of the wait; content cannot tell.
+   */
+  const queueingOf = (routing: T, firstLife: boolean): T | undefined => {
+    const queue = routing.body.queue?.id;
+    const named = queue !== undefined && queue !== waitingIn ? find('QUEUED', (q) => q.body.queue?.id === queue) : undefined;
+    return named ?? (firstLife ? find('QUEUED') : undefined);
+  };
 
   // The task's first second: its creation and first queueing come before any routing.
   if (taskStarts) take(find('CREATED'));
@@ -81,6 +90,7 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
       if (!routing) {
         // Nothing routed for it to end in this second: a transfer of a queued task, as it stands.
         take(find('TRANSFERRED'));
+        waitingIn = undefined;
         take(find('CREATED'));
         firstLife = false;
         continue;
@@ -101,6 +111,7 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
       continue;
     }
     take(transfer);
+    waitingIn = undefined;
     routed = null;
     firstLife = false;
     // The next life: the flow re-creates the task.
@@ -109,6 +120,22 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
   // The last life: its re-creation, queueing and routing, in lifecycle order; then the close.
   while (pool.length > 0) take(pool[0]);
   return [...out, ...closes];
+}
+
+/**
+ * A second in canonical order, each semantic duplicate moved up next to its first: the fold
+ * skips it, so the last event of the second is the last change the fold applied, which is what
+ * the next second's chain starts from (a redelivered ROUTED must not look like the routing open).
+ */
+function duplicatesWithTheirFirst<T extends OrderedTaskEvent>(second: readonly T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const e of second) {
+    const key = semanticKey(e);
+    const group = groups.get(key);
+    if (group) group.push(e);
+    else groups.set(key, [e]);
+  }
+  return [...groups.values()].flat();
 }
 
 /**
@@ -121,6 +148,16 @@ function agentRoutedBefore(events: readonly OrderedTaskEvent[]): string | undefi
     const e = events[j]!;
     if (e.type === 'ROUTED') return e.body.agent?.id;
     if (e.type !== 'CLOSED') return undefined;
+  }
+  return undefined;
+}
+
+/** The queue the task waits in when the second starts (none when routed, or just transferred). */
+function queueWaitingBefore(events: readonly OrderedTaskEvent[]): string | undefined {
+  for (let j = events.length - 1; j >= 0; j--) {
+    const e = events[j]!;
+    if (e.type === 'QUEUED') return e.body.queue?.id;
+    if (e.type === 'ROUTED' || e.type === 'TRANSFERRED') return undefined;
   }
   return undefined;
 }

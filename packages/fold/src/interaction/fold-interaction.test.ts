@@ -1008,12 +1008,49 @@ describe('a transfer chain stamped to one second', () => {
     }
   });
 
+  test('a RONA back to the queue the task already waited in keeps that queue on the new leg', () => {
+    const { interaction, segments } = foldInteraction([
+      mk('a1', 'CREATED', 0),
+      mk('a2', 'QUEUED', 1_000, { queue: { id: 'q1' }, ewt: 10 }),
+      mk('a3', 'ROUTED', 9_000, { agent: { id: 'A' }, queue: { id: 'q1' } }),
+      mk('a4', 'TRANSFERRED', 9_000, { agent: { id: 'A' }, reason: 'rona' }),
+      mk('a5', 'QUEUED', 9_000, { queue: { id: 'q1' }, ewt: 20 }),
+    ]);
+    expect(segments.map((x) => [x.type, x.queueId, x.agentId, x.endType])).toEqual([
+      ['queue', 'q1', null, 'routed'],
+      ['agent', 'q1', 'A', 'transferred:rona'],
+      ['queue', 'q1', null, null],
+    ]);
+    expect(interaction.ewtLast).toBe(20);
+  });
+
+  test('a redelivery in an earlier second does not change which agent a later transfer ends', () => {
+    const events = [
+      mk('b1', 'QUEUED', 0, { queue: { id: 'q1' } }),
+      mk('b2', 'ROUTED', 5_000, { agent: { id: 'A' } }),
+      mk('b4', 'ROUTED', 5_000, { agent: { id: 'B' } }),
+      mk('b6', 'TRANSFERRED', 9_000, { agent: { id: 'B' }, reason: 'rona' }),
+      mk('b7', 'ROUTED', 9_000, { agent: { id: 'C' } }),
+      mk('b8', 'TRANSFERRED', 9_000, { agent: { id: 'C' }, reason: 'rona' }),
+    ];
+    const once = foldInteraction(events);
+    expect(once.segments.filter((x) => x.type === 'agent').map((x) => [x.agentId, x.endType])).toEqual([
+      ['A', 'rerouted'],
+      ['B', 'transferred:rona'],
+      ['C', 'transferred:rona'],
+    ]);
+    // b2 again under an id that sorts after B's routing.
+    expect(foldInteraction([...events, mk('b5', 'ROUTED', 5_000, { agent: { id: 'A' } })])).toEqual(once);
+  });
+
   describe('property: a scenario stamped to whole seconds folds to the agent chain it had to the millisecond', () => {
     const scenarioArb = fc.record({
       start: fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2026, 0, 1) }),
       withCreated: fc.boolean(),
       queued: fc.integer({ min: 1, max: 3 }),
-      cycles: fc.array(fc.record({ reason: fc.constantFrom('rona', 'agent_logout', 'agent_transfer'), recreate: fc.boolean(), queue: fc.constantFrom('Q1', 'Q2') }), { maxLength: 4 }),
+      cycles: fc.array(fc.record({ reason: fc.constantFrom('rona', 'agent_logout', 'agent_transfer'), recreate: fc.boolean(), queue: fc.constantFrom('Q0', 'Q1', 'Q2') }), { maxLength: 4 }),
+      // Routings that name the queue they took the task from, as CCE's do.
+      routedFromQueue: fc.boolean(),
       finalRouting: fc.boolean(),
       close: fc.option(fc.constantFrom('agent', 'customer', 'system'), { nil: undefined }),
       // Mostly well under a second apart, so many events share theirs once stamped to it.
@@ -1032,14 +1069,18 @@ describe('a transfer chain stamped to one second', () => {
           };
           if (sc.withCreated) push('CREATED', {});
           for (let i = 0; i < sc.queued; i++) push('QUEUED', { queue: { id: 'Q0' }, ewt: i === 0 ? -1 : 30 * i });
+          let waitingIn = 'Q0';
+          const from = () => (sc.routedFromQueue ? { queue: { id: waitingIn } } : {});
           // A new agent on every routing: one agent routed twice in one second is one state change.
           sc.cycles.forEach((c, i) => {
-            push('ROUTED', { agent: { id: `A${i}` } });
+            push('ROUTED', { agent: { id: `A${i}` }, ...from() });
             push('TRANSFERRED', { agent: { id: `A${i}` }, reason: c.reason });
             if (c.recreate) push('CREATED', {});
-            push('QUEUED', { queue: { id: c.queue }, ewt: -1 });
+            // Its own EWT: two QUEUEDs of one queue with one EWT in one second are one state change.
+            push('QUEUED', { queue: { id: c.queue }, ewt: 100 + i });
+            waitingIn = c.queue;
           });
-          if (sc.finalRouting) push('ROUTED', { agent: { id: 'A-final' } });
+          if (sc.finalRouting) push('ROUTED', { agent: { id: 'A-final' }, ...from() });
           if (sc.close) push('CLOSED', { reason: sc.close });
 
           const exact = foldInteraction(events);
@@ -1050,6 +1091,9 @@ describe('a transfer chain stamped to one second', () => {
           expect(folded.interaction.transferCount).toBe(exact.interaction.transferCount);
           expect(folded.interaction.status).toBe(exact.interaction.status);
           expect(folded.segments.at(-1)?.type).toBe(exact.segments.at(-1)?.type);
+          // Where every routing names its queue, the queue legs are rebuilt too; not an EWT update of
+          // the first wait stamped to its routing's second, which reads as a RONA back to that queue.
+          if (sc.routedFromQueue && sc.queued === 1) expect(folded.segments.map((x) => [x.type, x.queueId, x.agentId, x.endType])).toEqual(exact.segments.map((x) => [x.type, x.queueId, x.agentId, x.endType]));
           if (sc.withCreated) expect(folded.interaction.createdInferred).toBe(false);
           expect(foldInteraction([...stamped].reverse())).toEqual(folded);
         }),
