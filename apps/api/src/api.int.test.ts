@@ -454,6 +454,31 @@ describe('detail, history, flows, sessions', () => {
       ['transfer', 'q2'],
     ]);
   });
+
+  test('include=events lists dead-lettered events last, marked, out of the fold order', async () => {
+    const id = 'cx-dead-lettered-listed';
+    const ev = (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'task' as const,
+      eventId,
+      body: { eventType, taskId: id, timestamp: `2026-11-10T17:${t}Z`, mediaType: 'chat', ...extra },
+    });
+    await storeAndFold(env, 'acme', [
+      ev('dl-1', 'CREATED', '00:00'),
+      ev('dl-2', 'QUEUED', '00:01', { queue: { id: 'q1' } }),
+      ev('dl-3', 'ROUTED', '00:03', { agent: { id: 'a9' } }),
+      ev('dl-4', 'ROUTED', '01:00', { agent: { id: 'a1' } }),
+      ev('dl-5', 'TRANSFERRED', '01:00', { reason: 'rona' }),
+    ]);
+    await env.db.sql`update raw_events set dead_lettered_at = now() where tenant = 'acme' and event_id = 'dl-3'`;
+    const d = (await get(`/v1/interactions/${id}?include=events`)).body;
+    expect(d.events.map((e: { eventId: string; deadLettered: boolean }) => [e.eventId, e.deadLettered])).toEqual([
+      ['dl-1', false],
+      ['dl-2', false],
+      ['dl-4', false],
+      ['dl-5', false],
+      ['dl-3', true],
+    ]);
+  });
 });
 
 describe('exports', () => {

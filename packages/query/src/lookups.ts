@@ -101,13 +101,21 @@ export async function interactionDetail(db: Db, who: ApiPrincipal, id: string, i
     db.select().from(flowExecutions).where(and(eq(flowExecutions.tenant, who.tenant), eq(flowExecutions.interactionId, id))).orderBy(asc(flowExecutions.startedAt)),
     includeEvents
       ? db
-          .select({ eventId: rawEvents.eventId, type: rawEvents.eventType, occurredAt: rawEvents.occurredAt, receivedAt: rawEvents.receivedAt, payload: rawEvents.payload })
+          .select({ eventId: rawEvents.eventId, type: rawEvents.eventType, occurredAt: rawEvents.occurredAt, receivedAt: rawEvents.receivedAt, deadLetteredAt: rawEvents.deadLetteredAt, payload: rawEvents.payload })
           .from(rawEvents)
           .where(and(eq(rawEvents.tenant, who.tenant), eq(rawEvents.kind, 'task'), eq(rawEvents.subjectId, id)))
       : Promise.resolve(null),
   ]);
   const detail = toCxEngageDetail(row, legs, flows);
-  return events ? { ...detail, events: inFoldOrder(events).map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString(), receivedAt: e.receivedAt.toISOString() })) } : detail;
+  if (!events) return detail;
+  // Dead-lettered events are not folded: they must not shift the order of the ones that are.
+  // They follow, in time order, marked, so an analyst sees what the record leaves out.
+  const left = events.filter((e) => e.deadLetteredAt !== null).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || (a.eventId < b.eventId ? -1 : 1));
+  const ordered = [...inFoldOrder(events.filter((e) => e.deadLetteredAt === null)), ...left];
+  return {
+    ...detail,
+    events: ordered.map(({ deadLetteredAt, ...e }) => ({ ...e, occurredAt: e.occurredAt.toISOString(), receivedAt: e.receivedAt.toISOString(), deadLettered: deadLetteredAt !== null })),
+  };
 }
 
 /**
