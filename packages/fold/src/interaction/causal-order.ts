@@ -84,38 +84,38 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
   if (taskStarts) take(find('CREATED'));
   let routed: { agent: string | undefined } | null = openBefore === undefined ? null : { agent: openBefore };
   let firstLife = taskStarts;
+  /** A TRANSFERRED ends whatever leg is open (as the fold does); the flow then re-creates the task. */
+  const takeTransfer = (transfer: T | undefined) => {
+    take(transfer);
+    routed = null;
+    waitingIn = undefined;
+    firstLife = false;
+    take(find('CREATED'));
+  };
   while (find('TRANSFERRED')) {
     if (!routed) {
       const routing = transferredRouting();
-      if (!routing) {
+      if (routing) {
+        take(queueingOf(routing, firstLife));
+        take(routing);
+        routed = { agent: routing.body.agent?.id };
+      } else {
         // Nothing routed for it to end in this second: a transfer of a queued task, as it stands.
-        take(find('TRANSFERRED'));
-        waitingIn = undefined;
-        take(find('CREATED'));
-        firstLife = false;
-        continue;
+        takeTransfer(find('TRANSFERRED'));
       }
-      take(queueingOf(routing, firstLife));
-      take(routing);
-      routed = { agent: routing.body.agent?.id };
       continue;
     }
     const transfer = transferOf(routed.agent) ?? anonymousTransfer();
-    if (!transfer) {
-      // None ends the open routing: it was handed to an agent whose transfer is in this second.
-      const routing = transferredRouting();
-      if (routing) {
-        take(routing);
-        routed = { agent: routing.body.agent?.id };
-      } else take(find('TRANSFERRED'));
+    if (transfer) {
+      takeTransfer(transfer);
       continue;
     }
-    take(transfer);
-    waitingIn = undefined;
-    routed = null;
-    firstLife = false;
-    // The next life: the flow re-creates the task.
-    take(find('CREATED'));
+    // None ends the open routing: it was handed to an agent whose transfer is in this second.
+    const routing = transferredRouting();
+    if (routing) {
+      take(routing);
+      routed = { agent: routing.body.agent?.id };
+    } else takeTransfer(find('TRANSFERRED'));
   }
   // The last life: its re-creation, queueing and routing, in lifecycle order; then the close.
   while (pool.length > 0) take(pool[0]);
