@@ -76,6 +76,34 @@ describe('GET /v1/interactions', () => {
     }
   });
 
+  test('queue and agent filters match any leg, not only the last one', async () => {
+    const id = 'cx-filter-any-leg';
+    const ev = (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'task' as const,
+      eventId,
+      body: { eventType, taskId: id, timestamp: `2026-11-10T18:${t}Z`, mediaType: 'voice', ...extra },
+    });
+    // Answered in one queue by one agent, transferred, answered in another by another.
+    await storeAndFold(env, 'acme', [
+      ev('fa-1', 'CREATED', '00:00'),
+      ev('fa-2', 'QUEUED', '00:05', { queue: { id: 'q-sales', name: 'Sales' } }),
+      ev('fa-3', 'ROUTED', '00:20', { agent: { id: 'ag-leg-first', name: 'Ada Firstleg' } }),
+      ev('fa-4', 'TRANSFERRED', '01:00', { agent: { id: 'ag-leg-first' }, reason: 'agent_transfer' }),
+      ev('fa-5', 'QUEUED', '01:05', { queue: { id: 'q-billing', name: 'Billing' } }),
+      ev('fa-6', 'ROUTED', '01:30', { agent: { id: 'ag-leg-second', name: 'Bo Secondleg' } }),
+      ev('fa-7', 'CLOSED', '03:00', { reason: 'agent' }),
+    ]);
+    const day = 'from=2026-11-10&to=2026-11-11';
+    // (A day of its own, long before the generated weeks: the queues are the fixtures' own.)
+    for (const q of ['queue=q-sales', 'queue=q-billing', 'agent=firstleg', 'agent=ag-leg-second']) {
+      const r = await get(`/v1/interactions?${day}&${q}`);
+      expect({ q, ids: r.body.items.map((i: { id: string }) => i.id), total: r.body.total }).toEqual({ q, ids: [id], total: 1 });
+    }
+    expect((await get(`/v1/interactions?${day}&queue=q-support`)).body.total).toBe(0);
+    // A Sales supervisor filtering on Sales sees what they see unfiltered.
+    expect((await get(`/v1/interactions?${day}&queue=q-sales`, keys.sales)).body.total).toBe((await get(`/v1/interactions?${day}`, keys.sales)).body.total);
+  });
+
   test('today and yesterday are days in the tenant time zone', async () => {
     const today = planned.filter((x) => localDate(x.createdAt) === localDate(NOW));
     const yesterday = planned.filter((x) => localDate(x.createdAt) === localDate(NOW - DAY));

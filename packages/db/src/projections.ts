@@ -75,9 +75,18 @@ const UPSERT_RECORD = { upsertOn: ['tenant', 'id'], unlessUnchanged: { ignore: [
 const iso = (ms: number) => new Date(ms).toISOString();
 const date = (ms: number | null) => (ms === null ? null : iso(ms));
 
+/**
+ * What the Queue and Agent filters search: every leg's queue id, and every leg's agent id and
+ * name, sorted, one per line (migration 0011 fills older rows the same way).
+ */
+export function legSearchColumns(legs: readonly { queueId: string | null; agentId: string | null; agentName: string | null }[]): { queue_ids: string; agents_search: string } {
+  const lines = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))].sort().join('\n');
+  return { queue_ids: lines(legs.map((l) => l.queueId)), agents_search: lines(legs.flatMap((l) => [l.agentId, l.agentName])) };
+}
+
 export async function writeInteractions(tx: Tx, folded: { tenant: string; result: FoldedInteraction }[]): Promise<void> {
   if (folded.length === 0) return;
-  const rows = folded.map(({ tenant, result: { interaction: i } }) => ({
+  const rows = folded.map(({ tenant, result, result: { interaction: i } }) => ({
     tenant,
     id: i.id,
     channel: i.channel,
@@ -96,6 +105,7 @@ export async function writeInteractions(tx: Tx, folded: { tenant: string; result
     last_queue_name: i.lastQueueName,
     last_agent_id: i.lastAgentId,
     last_agent_name: i.lastAgentName,
+    ...legSearchColumns(result.segments),
     disposition_code: i.dispositionCode,
     disposition_name: i.dispositionName,
     close_reason: i.closeReason,

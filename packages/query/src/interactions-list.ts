@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, inArray, or, ilike, sql, count, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, inArray, ilike, sql, count, type SQL } from 'drizzle-orm';
 import { interactions, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
 import { keysetAfter, keysetOrder, keysetPage, keysetAll, type SortSpec, type KeysetFetch } from './keyset';
@@ -27,11 +27,18 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** The filters of seed 001's CC Interactions screen, within the caller's scope and date range. */
 export function interactionFilters(db: Db, who: ApiPrincipal, q: Omit<InteractionListQuery, 'sort' | 'limit' | 'cursor' | 'order'>, range: ResolvedRange): SQL {
   const where: (SQL | undefined)[] = [interactionScope(db, who), gte(interactions.createdAt, range.from), lt(interactions.createdAt, range.to)];
-  if (q.agent) {
-    const pattern = `%${escapeLike(q.agent)}%`;
-    where.push(or(ilike(interactions.lastAgentName, pattern), ilike(interactions.lastAgentId, pattern)));
+  // Queue and agent match any leg, not only the last: an interaction answered in Sales and
+  // transferred to Retention was handled by Sales too (and a supervisor's scope already counts
+  // every leg, so a filter on their own queue must not show fewer rows than no filter). Both
+  // search columns of the row itself (queue_ids, agents_search: one value per line), so a page
+  // costs what it did when they matched the last leg's columns.
+  if (q.agent) where.push(ilike(interactions.agentsSearch, `%${escapeLike(q.agent)}%`));
+  if (q.queue?.length) {
+    where.push(sql`string_to_array(${interactions.queueIds}, E'\\n') && array[${sql.join(
+      q.queue.map((id) => sql`${id}`),
+      sql`, `,
+    )}]::text[]`);
   }
-  if (q.queue?.length) where.push(inArray(interactions.lastQueueId, q.queue));
   if (q.channel?.length) where.push(inArray(interactions.channel, q.channel.map((c: string) => c.toLowerCase())));
   if (q.did) where.push(eq(interactions.destination, q.did));
   if (q.disposition) where.push(eq(interactions.dispositionCode, q.disposition));

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { pgTable, text, boolean, integer, bigint, timestamp, jsonb, index, primaryKey, doublePrecision } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -25,6 +26,13 @@ export const interactions = pgTable(
     lastQueueName: text('last_queue_name'),
     lastAgentId: text('last_agent_id'),
     lastAgentName: text('last_agent_name'),
+    /**
+     * Every queue of any leg, one id per line (sorted): the Queue filter matches any leg, not
+     * only the last. A column of the row, not a join, so a filtered page costs what it did.
+     */
+    queueIds: text('queue_ids').notNull().default(''),
+    /** Every agent id and name of any leg, one per line (sorted): the Agent filter's substring search. */
+    agentsSearch: text('agents_search').notNull().default(''),
     dispositionCode: text('disposition_code'),
     dispositionName: text('disposition_name'),
     closeReason: text('close_reason'),
@@ -58,6 +66,8 @@ export const interactions = pgTable(
     index('interactions_created_idx').on(t.tenant, t.createdAt, t.id),
     index('interactions_status_idx').on(t.tenant, t.status, t.createdAt),
     index('interactions_queue_idx').on(t.tenant, t.lastQueueId, t.createdAt),
+    // The Queue filter's any-leg match (`string_to_array(queue_ids, E'\n') && array[...]`), counted from the index.
+    index('interactions_queue_ids_idx').using('gin', sql`string_to_array(${t.queueIds}, E'\\n')`),
     index('interactions_agent_idx').on(t.tenant, t.lastAgentId, t.createdAt),
     index('interactions_channel_idx').on(t.tenant, t.channel, t.createdAt),
     index('interactions_destination_idx').on(t.tenant, t.destination, t.createdAt),

@@ -1,6 +1,7 @@
 import type { TaskEventBody, TaskEventType } from '@cxfold/contracts';
 import { foldInteraction, type FoldedInteraction, type TaskEventEnvelope } from '@cxfold/fold';
 import { cxengageId, toCxEngageDetail, type CxEngageInteraction, type FlowExecutionRow, type InteractionRow, type SegmentRow } from './index';
+import { legSearchColumns } from '@cxfold/db';
 
 // ---------------------------------------------------------------------------------------
 // Test helpers: events → real fold → rows as the database returns them (camelCase, Date).
@@ -21,9 +22,12 @@ const date = (v: number | null) => (v === null ? null : new Date(v));
 
 /** FoldedInteraction (epoch ms) → InteractionRow / SegmentRow (Date), as `select` returns them. */
 function toRows(tenant: string, { interaction: i, segments }: FoldedInteraction): { interaction: InteractionRow; legs: SegmentRow[] } {
+  const search = legSearchColumns(segments);
   const interaction: InteractionRow = {
     tenant,
     id: i.id,
+    queueIds: search.queue_ids,
+    agentsSearch: search.agents_search,
     channel: i.channel,
     direction: i.direction,
     origin: i.origin,

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestEnv, type TestEnv } from '@cxfold/testkit';
+import { legSearchColumns } from './projections';
+
+/**
+ * Migration 0011 fills queue_ids and agents_search of records folded before it from their legs;
+ * the worker writes them from the fold. Both must give the same text, or the Queue and Agent
+ * filters would find an old record differently from a refolded one.
+ */
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+afterAll(async () => {
+  await env.teardown();
+});
+
+const backfill = readFileSync(join(__dirname, '../../../drizzle/0011_interaction_legs_search.sql'), 'utf8')
+  .split('--> statement-breakpoint')
+  .find((statement) => statement.includes('UPDATE'))!;
+
+test('the migration fills the search columns from the legs exactly as the worker writes them', async () => {
+  const legs = [
+    { queueId: 'q-sales', agentId: null, agentName: null },
+    { queueId: 'q-sales', agentId: 'a-2', agentName: 'Zoë Ärger' },
+    { queueId: 'Q-upper', agentId: null, agentName: null },
+    { queueId: 'q-billing', agentId: 'a-1', agentName: 'ann smith' },
+    { queueId: null, agentId: 'a-2', agentName: 'Zoë Ärger' },
+  ];
+  const sql = env.db.sql;
+  await sql`insert into interactions (tenant, id, direction, status, created_at, last_event_at, event_count)
+            values ('acme', 'i-1', 'inbound', 'closed', now(), now(), 1), ('acme', 'i-none', 'inbound', 'new', now(), now(), 1)`;
+  for (const [n, l] of legs.entries()) {
+    await sql`insert into segments (tenant, interaction_id, number, type, start_type, queue_id, agent_id, agent_name, started_at)
+              values ('acme', 'i-1', ${n}, ${l.agentId ? 'agent' : 'queue'}, 'queued', ${l.queueId}, ${l.agentId}, ${l.agentName}, now())`;
+  }
+  await sql.unsafe(backfill);
+  const rows = await sql<{ id: string; queue_ids: string; agents_search: string }[]>`select id, queue_ids, agents_search from interactions where tenant = 'acme' order by id`;
+  expect(rows).toEqual([
+    { id: 'i-1', ...legSearchColumns(legs) },
+    { id: 'i-none', queue_ids: '', agents_search: '' },
+  ]);
+  expect(legSearchColumns(legs)).toEqual({ queue_ids: 'Q-upper\nq-billing\nq-sales', agents_search: 'Zoë Ärger\na-1\na-2\nann smith' });
+});
