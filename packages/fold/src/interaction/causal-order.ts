@@ -67,8 +67,29 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
   const find = (type: TaskEventType, test: (e: T) => boolean = () => true) => pool.find((e) => e.type === type && test(e));
   const transferOf = (agent: string | undefined) => find('TRANSFERRED', (t) => t.body.agent?.id === agent);
   const anonymousTransfer = () => find('TRANSFERRED', (t) => t.body.agent === undefined);
-  /** A routing of this second that one of its TRANSFERREDs ends: the next link of the chain. */
-  const transferredRouting = () => find('ROUTED', (r) => transferOf(r.body.agent?.id) !== undefined) ?? (anonymousTransfer() ? find('ROUTED') : undefined);
+  /** The pool's events of a type, one per state change (the first delivery of each). */
+  const distinct = (type: TaskEventType) => {
+    const first = new Map<string, T>();
+    for (const e of pool) if (e.type === type && !first.has(semanticKey(e))) first.set(semanticKey(e), e);
+    return [...first.values()];
+  };
+  /**
+   * A routing of this second that one of its TRANSFERREDs ends: the next link of the chain. With
+   * a TRANSFERRED that names no agent, any routing can be that link, except the last life's when
+   * the second holds more routings than transfers (the last of those no TRANSFERRED names); then
+   * canonical order decides (the routing a named TRANSFERRED ends is not preferred: with
+   * time-ordered ids that reversed a chain whose first transfer names no agent).
+   */
+  const transferredRouting = (): T | undefined => {
+    const routings = distinct('ROUTED');
+    const named = routings.filter((r) => transferOf(r.body.agent?.id) !== undefined);
+    let candidates = named;
+    if (anonymousTransfer()) {
+      const lastLife = routings.length > distinct('TRANSFERRED').length ? routings.filter((r) => !named.includes(r)).at(-1) : undefined;
+      candidates = routings.filter((r) => r !== lastLife);
+    }
+    return candidates[0];
+  };
   /**
    * The queueing a routing came from: the QUEUED of the queue it names (any, on the task's first).
    * Not when the task already waited in that queue: a QUEUED of it here is then taken for the next

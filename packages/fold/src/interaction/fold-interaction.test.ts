@@ -1043,12 +1043,32 @@ describe('a transfer chain stamped to one second', () => {
     expect(foldInteraction([...events, mk('b5', 'ROUTED', 5_000, { agent: { id: 'A' } })])).toEqual(once);
   });
 
+  test('a second with a transfer that names no agent and one that does keeps the chain in its order', () => {
+    const { interaction, segments } = foldInteraction([
+      mk('e01', 'CREATED', 0),
+      mk('e02', 'QUEUED', 0, { queue: { id: 'q1' } }),
+      mk('e03', 'ROUTED', 5_000, { agent: { id: 'a1' }, queue: { id: 'q1' } }),
+      mk('e04', 'TRANSFERRED', 5_000, { reason: 'rona' }),
+      mk('e05', 'ROUTED', 5_000, { agent: { id: 'a2' } }),
+      mk('e06', 'TRANSFERRED', 5_000, { agent: { id: 'a2' }, reason: 'agent_transfer' }),
+      mk('e07', 'QUEUED', 5_000, { queue: { id: 'q2' } }),
+    ]);
+    expect(segments.filter((x) => x.type === 'agent').map((x) => [x.agentId, x.endType])).toEqual([
+      ['a1', 'transferred:rona'],
+      ['a2', 'transferred:agent'],
+    ]);
+    expect(interaction.lastAgentId).toBe('a2');
+  });
+
   describe('property: a scenario stamped to whole seconds folds to the agent chain it had to the millisecond', () => {
     const scenarioArb = fc.record({
       start: fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2026, 0, 1) }),
       withCreated: fc.boolean(),
       queued: fc.integer({ min: 1, max: 3 }),
-      cycles: fc.array(fc.record({ reason: fc.constantFrom('rona', 'agent_logout', 'agent_transfer'), recreate: fc.boolean(), queue: fc.constantFrom('Q0', 'Q1', 'Q2') }), { maxLength: 4 }),
+      cycles: fc.array(
+        fc.record({ reason: fc.constantFrom('rona', 'agent_logout', 'agent_transfer'), recreate: fc.boolean(), queue: fc.constantFrom('Q0', 'Q1', 'Q2'), namesAgent: fc.boolean() }),
+        { maxLength: 4 },
+      ),
       // Routings that name the queue they took the task from, as CCE's do.
       routedFromQueue: fc.boolean(),
       finalRouting: fc.boolean(),
@@ -1074,7 +1094,9 @@ describe('a transfer chain stamped to one second', () => {
           // A new agent on every routing: one agent routed twice in one second is one state change.
           sc.cycles.forEach((c, i) => {
             push('ROUTED', { agent: { id: `A${i}` }, ...from() });
-            push('TRANSFERRED', { agent: { id: `A${i}` }, reason: c.reason });
+            // Each reason its own text (padded; the kind reads it trimmed): two transfers naming no
+            // agent with one reason in one second would be one state change.
+            push('TRANSFERRED', { ...(c.namesAgent ? { agent: { id: `A${i}` } } : {}), reason: c.reason + ' '.repeat(i) });
             if (c.recreate) push('CREATED', {});
             // Its own EWT: two QUEUEDs of one queue with one EWT in one second are one state change.
             push('QUEUED', { queue: { id: c.queue }, ewt: 100 + i });
