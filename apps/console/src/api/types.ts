@@ -141,7 +141,9 @@ export interface InteractionDetail {
   direction: string;
   channelType: string | null;
   contactPoint: string | null;
+  /** Phone number or email address (the task's origin). */
   customer: string | null;
+  customerName: string | null;
   dispositionId: string | null;
   dispositionName: string | null;
   segments: CxSegment[];

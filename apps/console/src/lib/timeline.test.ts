@@ -12,6 +12,7 @@ const base: InteractionDetail = {
   channelType: 'voice',
   contactPoint: null,
   customer: null,
+  customerName: null,
   dispositionId: null,
   dispositionName: null,
   segments: [

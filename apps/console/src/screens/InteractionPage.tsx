@@ -39,6 +39,7 @@ export function InteractionPage({ id }: { id: string }) {
     ['Channel', orDash(x.channelType)],
     ['Direction', x.direction],
     ['Customer', orDash(x.customer)],
+    ['Customer name', orDash(x.customerName)],
     ['Contact point (DID)', orDash(x.contactPoint)],
     ['Started', formatDateTime(x.startTimestamp, me.timeZone)],
     ['Ended', formatDateTime(x.endTimestamp, me.timeZone)],

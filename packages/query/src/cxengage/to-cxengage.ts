@@ -114,7 +114,10 @@ export interface CxEngageInteraction {
   direction: string;
   channelType: string | null;
   contactPoint: string | null;
+  /** The customer's phone number or email address (seed 004), as the task's origin; else their name. */
   customer: string | null;
+  /** Not in the seed: the customer's name (customerName, else ECC user_DR_CustomerName). */
+  customerName: string | null;
   flowId: string | null;
   flowName: string | null;
   dispositionId: string | null;
@@ -391,7 +394,8 @@ export function toCxEngageDetail(i: InteractionRow, legs: SegmentRow[], flows: F
   const startTimestamp = iso(i.createdAt);
   const endTimestamp = isoOrNull(i.closedAt);
   const contactPoint = i.destination;
-  const customer = i.customerName ?? i.origin;
+  // Seed 004: "The phone number or email address of the customer": the origin. The name is its own field.
+  const customer = i.origin ?? i.customerName;
 
   return {
     interactionId: i.id,
@@ -406,6 +410,7 @@ export function toCxEngageDetail(i: InteractionRow, legs: SegmentRow[], flows: F
     channelType: i.channel,
     contactPoint,
     customer,
+    customerName: i.customerName,
     flowId: firstFlow?.flowId ?? null,
     flowName: firstFlow?.flowName ?? null,
     dispositionId: i.dispositionCode,
