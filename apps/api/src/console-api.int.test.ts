@@ -128,6 +128,35 @@ describe('GET /v1/stats/*', () => {
     expect(sales).toMatchObject({ queueName: 'Sales', queued: queued.filter((x) => x.queue.id === 'q-sales').length, abandoned: abandoned.filter((x) => x.queue.id === 'q-sales').length });
   });
 
+  test('abandon rate per queue counts every queue an interaction entered, and the abandon in the queue it left from', async () => {
+    const id = 'cx-abandon-after-transfer';
+    const ev = (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'task' as const,
+      eventId,
+      body: { eventType, taskId: id, timestamp: `2026-11-12T15:${t}Z`, mediaType: 'voice', ...extra },
+    });
+    // Answered in Sales, transferred to Billing, and the caller hangs up waiting there.
+    await storeAndFold(env, 'acme', [
+      ev('ab-1', 'CREATED', '00:00'),
+      ev('ab-2', 'QUEUED', '00:05', { queue: { id: 'q-sales', name: 'Sales' } }),
+      ev('ab-3', 'ROUTED', '00:30', { agent: { id: 'a-ann', name: 'Ann Smith' } }),
+      ev('ab-4', 'TRANSFERRED', '02:00', { agent: { id: 'a-ann' }, reason: 'agent_transfer' }),
+      ev('ab-5', 'QUEUED', '02:05', { queue: { id: 'q-billing', name: 'Billing' } }),
+      ev('ab-6', 'CLOSED', '04:00', { reason: 'customer' }),
+    ]);
+    const day = 'from=2026-11-12&to=2026-11-13';
+    const admin = (await get(`/v1/stats/abandon-rate?${day}`)).body;
+    expect(admin).toMatchObject({ queued: 1, abandoned: 1, rate: 1 });
+    expect(admin.byQueue.map((q: { queueId: string; queued: number; abandoned: number }) => [q.queueId, q.queued, q.abandoned])).toEqual([
+      ['q-billing', 1, 1],
+      ['q-sales', 1, 0],
+    ]);
+    // The Sales supervisor sees the interaction (it touched Sales) and only the Sales row.
+    const sales = (await get(`/v1/stats/abandon-rate?${day}`, keys.sales)).body;
+    expect(sales).toMatchObject({ queued: 1, abandoned: 1 });
+    expect(sales.byQueue.map((q: { queueId: string; queued: number; abandoned: number }) => [q.queueId, q.queued, q.abandoned])).toEqual([['q-sales', 1, 0]]);
+  });
+
   test('failing steps: errors and HTTP ≥ 400, per flow and step, most failures first, with run counts', async () => {
     const r = await get('/v1/stats/failing-steps?range=last7days&limit=5');
     expect(r.body.items).toEqual(expectedFailing(() => true));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import { flowExecutions, flowSteps, interactions, type ApiPrincipal, type Db } from '@cxfold/db';
+import { flowExecutions, flowSteps, interactions, segments, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
 import { flowScope } from './flows';
 import { rangeParams } from './params';
@@ -81,23 +81,36 @@ export async function queueTimeDistribution(db: Db, who: ApiPrincipal, q: StatsQ
   return { range: rangeView(range, timeZone), queued: summary?.n ?? 0, waiting: summary?.waiting ?? 0, p50Seconds: seconds(summary?.p50), p90Seconds: seconds(summary?.p90), items };
 }
 
-/** Abandoned ÷ queued, overall and per last queue. */
+/**
+ * Abandoned ÷ queued, overall (interactions) and per queue (queue legs): an interaction counts
+ * once in each queue it entered, and as abandoned in the queue it left from. A supervisor's rows
+ * are their own queues only. (Per last queue, an interaction answered in Sales and transferred
+ * counted in the queue it ended in, and a supervisor saw rows of queues not theirs.)
+ */
 export async function abandonRate(db: Db, who: ApiPrincipal, q: StatsQuery, timeZone: string) {
   const range = resolveRange(q, timeZone);
-  const rows = await db
-    .select({
-      queueId: interactions.lastQueueId,
-      queueName: sql<string | null>`max(${interactions.lastQueueName})`,
-      queued: count(),
-      abandoned: sql<number>`(count(*) filter (where ${interactions.abandoned}))::int`,
-    })
-    .from(interactions)
-    .where(and(createdIn(db, who, range), isNotNull(interactions.firstQueuedAt)))
-    .groupBy(interactions.lastQueueId)
-    .orderBy(interactions.lastQueueId);
+  const inScope = createdIn(db, who, range);
+  const [[total], rows] = await Promise.all([
+    db
+      .select({ queued: count(), abandoned: sql<number>`(count(*) filter (where ${interactions.abandoned}))::int` })
+      .from(interactions)
+      .where(and(inScope, isNotNull(interactions.firstQueuedAt))),
+    db
+      .select({
+        queueId: segments.queueId,
+        queueName: sql<string | null>`max(${segments.queueName})`,
+        queued: sql<number>`count(distinct ${segments.interactionId})::int`,
+        abandoned: sql<number>`(count(distinct ${segments.interactionId}) filter (where ${segments.endType} = 'abandoned'))::int`,
+      })
+      .from(segments)
+      .innerJoin(interactions, and(eq(interactions.tenant, segments.tenant), eq(interactions.id, segments.interactionId)))
+      .where(and(inScope, eq(segments.type, 'queue'), who.role === 'admin' ? undefined : inArray(segments.queueId, who.queues)))
+      .groupBy(segments.queueId)
+      .orderBy(segments.queueId),
+  ]);
   const rate = (a: number, n: number) => (n === 0 ? null : Math.round((a / n) * 10_000) / 10_000);
-  const queued = rows.reduce((s, r) => s + r.queued, 0);
-  const abandoned = rows.reduce((s, r) => s + r.abandoned, 0);
+  const queued = total?.queued ?? 0;
+  const abandoned = total?.abandoned ?? 0;
   return {
     range: rangeView(range, timeZone),
     queued,
