@@ -526,6 +526,21 @@ describe('exports', () => {
     expect(edge.headers.get('content-disposition')).toBe('attachment; filename="cc-interactions-1000-01-01-to-1000-01-01.csv"');
   });
 
+  test('flow CSV: Interaction ID as the list shows it (empty when unlinked), the execution id in its own column', async () => {
+    await storeAndFold(env, 'acme', [
+      { kind: 'flow', eventId: 'unlinked-s', body: { type: 'execution.started', executionId: 'fx-unlinked', timestamp: '2026-11-10T20:00:00Z', flowId: 'f-health', flowName: 'Queue Health Check', version: '1' } },
+    ]);
+    const r = await get('/v1/flow-executions/export?format=csv&from=2026-11-10&to=2026-11-11&flowName=Queue+Health+Check');
+    expect(r.status).toBe(200);
+    const [header, row, ...rest] = (r.body as Buffer).toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(rest).toEqual([]);
+    const cells = (line: string) => line!.split(',');
+    expect(cells(header!)[0]).toBe('Interaction ID');
+    expect(cells(header!).at(-1)).toBe('Execution ID');
+    expect(cells(row!)[0]).toBe('');
+    expect(cells(row!).at(-1)).toBe('fx-unlinked');
+  });
+
   test('xlsx opens with exceljs; PDF has pages; over the cap answers 422 with the count unless truncate=true', async () => {
     const ExcelJS = (await import('exceljs')).default;
     const x = await get('/v1/flow-executions/export?format=xlsx&range=last7days');

@@ -36,7 +36,8 @@ export const INTERACTION_COLUMNS: ExportColumn<InteractionListRow>[] = [
 ];
 
 export const FLOW_COLUMNS: ExportColumn<FlowListItem>[] = [
-  { key: 'interactionId', header: 'Interaction ID', value: (r) => r.interactionId ?? r.id, width: 2.2 },
+  // As the list: empty for an execution no interaction is linked to (its own id is the last column).
+  { key: 'interactionId', header: 'Interaction ID', value: (r) => r.interactionId, width: 2.2 },
   { key: 'flow', header: 'Flow', value: (r) => r.flow, width: 2 },
   { key: 'version', header: 'Version', value: (r) => r.version, width: 0.7 },
   { key: 'tag', header: 'Tag', value: (r) => r.tag, width: 0.7 },
@@ -46,6 +47,7 @@ export const FLOW_COLUMNS: ExportColumn<FlowListItem>[] = [
   { key: 'entryPoint', header: 'Entry point', value: (r) => r.entryPoint, width: 1.5 },
   { key: 'duration', header: 'Duration (s)', value: (r) => r.duration, width: 1 },
   { key: 'endedAt', header: 'Ended at', value: (r) => date(r.endedAt), width: 2 },
+  { key: 'id', header: 'Execution ID', value: (r) => r.id, width: 2.2 },
 ];
 
 /** Filters worth printing in a file header: everything the caller set, minus paging and format. */
