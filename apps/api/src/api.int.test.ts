@@ -411,6 +411,13 @@ describe('detail, history, flows, sessions', () => {
     const live = sessions.body.items.find((s: { sessionId: string }) => s.sessionId === 'live-x');
     expect(live.currentWorkflowItem).toEqual({ id: null, name: 'Queue it', type: 'queue_contact' });
     expect(live.timeInWorkflow).toBeGreaterThanOrEqual(65);
+    // A cut list says it is one: `total` counts every active session, the items the longest-running.
+    await storeAndFold(env, 'acme', [{ kind: 'flow', eventId: 'live-2', body: { type: 'execution.started', executionId: 'live-y', timestamp: new Date(NOW - 30_000).toISOString(), flowName: 'Later' } }]);
+    const active = (await get('/v1/workflow-sessions')).body;
+    expect(active.total).toBe(active.items.length);
+    const one = (await get('/v1/workflow-sessions?limit=1')).body;
+    expect(one).toMatchObject({ total: active.total, items: [{ sessionId: active.items[0].sessionId }] });
+    expect(active.items.map((s: { sessionId: string }) => s.sessionId)).toEqual(expect.arrayContaining(['live-x', 'live-y']));
   });
 
   test('the CxEngage detail of an abandon folded over HTTP has the seed 004 timings', async () => {

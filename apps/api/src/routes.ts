@@ -128,7 +128,7 @@ export function apiRoutes(db: Db): Router {
   });
   r.get('/v1/workflow-sessions', async (req, res) => {
     const q = parseQuery(sessionsQuery, req);
-    res.json({ items: await listWorkflowSessions(db, callerOf(res), q.limit) });
+    res.json(await listWorkflowSessions(db, callerOf(res), q.limit));
   });
   r.get('/v1/filter-options/:field', async (req, res) => {
     parseQuery(noQuery, req);

@@ -173,8 +173,17 @@ export async function getFlowExecution(db: Db, who: ApiPrincipal, id: string, st
   };
 }
 
-/** Seed 003: executions still running, with time in workflow computed now. */
+/**
+ * Seed 003: executions still running, with time in workflow computed now: the `limit`
+ * longest-running, and `total`, how many are active, so a cut list says it is one.
+ */
 export async function listWorkflowSessions(db: Db, who: ApiPrincipal, limit: number) {
+  const active = and(flowScope(db, who), eq(flowExecutions.status, 'active'));
+  const [rows, [counted]] = await Promise.all([listActiveSessions(db, active, limit), db.select({ n: count() }).from(flowExecutions).where(active)]);
+  return { items: rows, total: counted?.n ?? 0 };
+}
+
+async function listActiveSessions(db: Db, active: SQL | undefined, limit: number) {
   const rows = await db
     .select({
       id: flowExecutions.id,
@@ -194,7 +203,7 @@ export async function listWorkflowSessions(db: Db, who: ApiPrincipal, limit: num
       interactionId: flowExecutions.interactionId,
     })
     .from(flowExecutions)
-    .where(and(flowScope(db, who), eq(flowExecutions.status, 'active')))
+    .where(active)
     .orderBy(asc(flowExecutions.startedAt), asc(flowExecutions.id))
     .limit(limit);
   return rows.map((r) => ({

@@ -25,7 +25,9 @@ export const flowListPath = (f: FlowFilters, cursor: string | null): string => w
 
 export const interactionListPath = (f: InteractionFilters, cursor: string | null): string => withQuery('/v1/interactions', { ...interactionApiParams(f), limit: f.limit, cursor });
 
-export const SESSIONS_PATH = '/v1/workflow-sessions';
+/** Up to the API's maximum: the screen pages them itself, and says so when there are more. */
+export const SESSIONS_LIMIT = 1000;
+export const SESSIONS_PATH = `/v1/workflow-sessions?limit=${SESSIONS_LIMIT}`;
 export const ME_PATH = '/v1/me';
 
 export const flowPath = (id: string): string => `/v1/flow-executions/${encodeURIComponent(id)}`;

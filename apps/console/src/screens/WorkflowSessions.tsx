@@ -15,20 +15,21 @@ const REFRESH_MS = 15_000;
 /**
  * Seed 003: executions still running. The API measures time in workflow when it answers; the
  * counter adds the time since that answer every second, and the list reloads every 15 s. The
- * API sends every active execution at once (286 on the demo day); they are shown 50 a page,
- * as the other lists, so a page and each tick of the counters draw 50 rows, not all of them.
+ * API sends up to 1,000 active executions at once, the longest-running first, with how many
+ * there are (286 on the demo day); they are shown 50 a page, as the other lists, so a page and
+ * each tick of the counters draw 50 rows, not all of them. More than 1,000: the screen says so.
  */
 export function WorkflowSessions({ query }: { query: Query }) {
   const { api, me } = useSession();
   const limit = pageLimit(query);
   const [wanted, setWanted] = useKeyedState(String(limit), () => 0);
   const list = useResource(
-    async (signal) => ({ at: Date.now(), items: (await api.get<{ items: WorkflowSession[] }>(SESSIONS_PATH, {}, signal)).items }),
+    async (signal) => ({ at: Date.now(), ...(await api.get<{ items: WorkflowSession[]; total: number }>(SESSIONS_PATH, {}, signal)) }),
     'sessions',
     () => {
       // Time in workflow was measured when the server answered, a moment ago: close enough to count from now.
-      const r = api.arrived<{ items: WorkflowSession[] }>(SESSIONS_PATH);
-      return r ? { at: Date.now(), items: r.items } : null;
+      const r = api.arrived<{ items: WorkflowSession[]; total: number }>(SESSIONS_PATH);
+      return r ? { at: Date.now(), ...r } : null;
     },
   );
   useDataShownMark(list.data !== null);
@@ -46,6 +47,11 @@ export function WorkflowSessions({ query }: { query: Query }) {
         </button>
       </div>
       {list.error ? <ErrorNote error={list.error} /> : null}
+      {list.data && list.data.total > list.data.items.length ? (
+        <p className="muted" role="status">
+          Showing the {list.data.items.length.toLocaleString('en-US')} longest-running of {list.data.total.toLocaleString('en-US')} active sessions.
+        </p>
+      ) : null}
       {!list.data ? (
         <Loading what="sessions" />
       ) : list.data.items.length === 0 ? (
