@@ -16,7 +16,7 @@ test('each screen’s first requests are the paths the screen itself asks for', 
   expect(firstRequests(parseHash('#/interactions?agent=ann'))).toEqual(['/v1/interactions?range=today&agent=ann&sort=created&order=desc&limit=50']);
   const cc = parseHash('#/interactions?queue=q1');
   expect(firstRequests(cc)).toEqual([interactionListPath(interactionFiltersFromQuery(cc.query), null)]);
-  expect(firstRequests(parseHash('#/sessions'))).toEqual(['/v1/workflow-sessions']);
+  expect(firstRequests(parseHash('#/sessions'))).toEqual(['/v1/workflow-sessions?limit=1000']);
   expect(firstRequests(parseHash('#/flows/ex%2F1?tab=steps'))).toEqual(['/v1/flow-executions/ex%2F1']);
   expect(firstRequests(parseHash('#/interactions/t-1'))).toEqual(['/v1/interactions/t-1']);
   expect(firstRequests(parseHash('#/nowhere/at/all'))).toEqual([]);
