@@ -313,8 +313,9 @@ describe('foldInteraction', () => {
         firstRoutedAt: s(20),
         lastAgentId: 'A2',
         lastAgentName: 'Bob',
-        queueMs: 40_000,
-        handleMs: 330_000,
+        // Alice's 30 s of ringing (RONA) are waiting, not handling.
+        queueMs: 70_000,
+        handleMs: 300_000,
         totalMs: 380_000,
         selfServiceMs: 10_000,
         eventCount: 8,
@@ -336,6 +337,17 @@ describe('foldInteraction', () => {
       expect(interaction.status).toBe('queued');
       expect(interaction.transferCount).toBe(1);
       expect(segments.at(-1)).toEqual(leg({ number: 2, type: 'queue', startType: 'transferred:rona', startedAt: s(50) }));
+    });
+
+    it('an agent who let the task ring out (RONA) is not its agent, and the ringing is waiting', () => {
+      const { interaction } = foldInteraction([
+        ev('QUEUED', s(10), { queue: SALES, ewt: 30 }),
+        ev('ROUTED', s(20), { agent: ALICE }),
+        ev('TRANSFERRED', s(50), { reason: 'rona', agent: ALICE }),
+        ev('QUEUED', s(52), { queue: SALES, ewt: 30 }),
+        ev('CLOSED', s(120), { reason: 'customer' }),
+      ]);
+      expect(interaction).toMatchObject({ abandoned: true, lastAgentId: null, lastAgentName: null, handleMs: 0, queueMs: 110_000 });
     });
 
     it('agent logout with active tasks is a transferred:logout leg', () => {
@@ -837,9 +849,13 @@ describe('foldInteraction', () => {
             if (x.endedAt !== null) expect(x.durationMs).toBe(x.endedAt - x.startedAt);
             if (i < segments.length - 1) expect(x.endType).not.toBeNull();
           });
-          const sum = (type: string) => segments.filter((x) => x.type === type).reduce((n, x) => n + (x.durationMs ?? 0), 0);
-          expect(interaction.queueMs).toBe(sum('queue'));
-          expect(interaction.handleMs).toBe(sum('agent'));
+          // Waiting: queue legs and agent legs that rang out (RONA); handling: the other agent legs.
+          const rang = (x: SegmentRecord) => x.type === 'agent' && x.endType === 'transferred:rona';
+          const sum = (test: (x: SegmentRecord) => boolean) => segments.filter(test).reduce((n, x) => n + (x.durationMs ?? 0), 0);
+          expect(interaction.queueMs).toBe(sum((x) => x.type === 'queue' || rang(x)));
+          expect(interaction.handleMs).toBe(sum((x) => x.type === 'agent' && !rang(x)));
+          const answered = segments.filter((x) => x.type === 'agent' && !rang(x)).at(-1);
+          expect(interaction.lastAgentId).toBe(answered?.agentId ?? null);
           if (interaction.status === 'closed') expect(segments.every((x) => x.endType !== null)).toBe(true);
           else if (segments.length) expect(segments.at(-1)?.endType).toBeNull();
           const strictlyIncreasing = events.every((e, i) => i === 0 || e.at > events[i - 1]!.at);

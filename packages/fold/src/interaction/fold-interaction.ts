@@ -201,13 +201,26 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
 
   for (const leg of segments) {
     if (leg.durationMs === null) continue;
-    if (leg.type === 'queue') rec.queueMs += leg.durationMs;
+    // An agent leg ended by a RONA was an offer nobody answered: the customer was still waiting.
+    if (leg.type === 'queue' || unanswered(leg)) rec.queueMs += leg.durationMs;
     else rec.handleMs += leg.durationMs;
+  }
+  // The record's agent is the last one who took the task, not one who let it ring out.
+  const answered = segments.filter((leg) => leg.type === 'agent' && !unanswered(leg)).at(-1);
+  if (!answered) {
+    rec.lastAgentId = null;
+    rec.lastAgentName = null;
+  } else if (answered.agentId !== rec.lastAgentId) {
+    rec.lastAgentId = answered.agentId;
+    rec.lastAgentName = answered.agentName;
   }
   if (rec.closedAt !== null) rec.totalMs = Math.max(0, rec.closedAt - rec.createdAt);
   if (rec.firstQueuedAt !== null) rec.selfServiceMs = Math.max(0, rec.firstQueuedAt - rec.createdAt);
   return { interaction: rec, segments };
 }
+
+/** An agent leg that ended in a redirect on no answer (RONA): offered, never answered. */
+const unanswered = (leg: SegmentRecord) => leg.type === 'agent' && leg.endType === 'transferred:rona';
 
 function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {
   if (b.mediaType) rec.channel ??= b.mediaType.toLowerCase();
