@@ -82,8 +82,9 @@ test('every task event type, by path (any case) and by body eventType, folds int
   });
   expect(Number(row.total_ms)).toBe(300_000);
   expect(Number(row.self_service_ms)).toBe(2_000);
-  expect(Number(row.queue_ms)).toBe(28_000 + 15_000);
-  expect(Number(row.handle_ms)).toBe(15_000 + 240_000);
+  // ag-1's 15 s of ringing (RONA) count as waiting.
+  expect(Number(row.queue_ms)).toBe(28_000 + 15_000 + 15_000);
+  expect(Number(row.handle_ms)).toBe(240_000);
   expect(await segments(taskId)).toEqual([
     { number: 0, type: 'queue', start_type: 'queued', end_type: 'routed', queue_id: 'q-support', agent_id: null, duration_ms: 28_000, cancelled: false },
     { number: 1, type: 'agent', start_type: 'routed', end_type: 'transferred:rona', queue_id: 'q-support', agent_id: 'ag-1', duration_ms: 15_000, cancelled: false },
