@@ -533,6 +533,19 @@ describe('exports', () => {
     expect(edge.headers.get('content-disposition')).toBe('attachment; filename="cc-interactions-1000-01-01-to-1000-01-01.csv"');
   });
 
+  test('the Flow Version filter takes 20 and v20 for the same version', async () => {
+    const started = (id: string, version: string | number) => ({
+      kind: 'flow' as const,
+      eventId: `${id}-s`,
+      body: { type: 'execution.started', executionId: id, timestamp: '2026-11-10T21:00:00Z', flowId: 'f-versions', flowName: 'Versions Flow', version },
+    });
+    await storeAndFold(env, 'acme', [started('fx-v-number', 20), started('fx-v-text', 'v20'), started('fx-v-other', 'v21')]);
+    for (const version of ['20', 'v20', 'V20']) {
+      const r = await get(`/v1/flow-executions?from=2026-11-10&to=2026-11-11&flowName=Versions+Flow&version=${version}`);
+      expect({ version, ids: r.body.items.map((i: { id: string }) => i.id).sort() }).toEqual({ version, ids: ['fx-v-number', 'fx-v-text'] });
+    }
+  });
+
   test('flow CSV: Interaction ID as the list shows it (empty when unlinked), the execution id in its own column', async () => {
     await storeAndFold(env, 'acme', [
       { kind: 'flow', eventId: 'unlinked-s', body: { type: 'execution.started', executionId: 'fx-unlinked', timestamp: '2026-11-10T20:00:00Z', flowId: 'f-health', flowName: 'Queue Health Check', version: '1' } },

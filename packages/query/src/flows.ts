@@ -34,7 +34,7 @@ export function flowFilters(db: Db, who: ApiPrincipal, q: FlowFilterQuery, range
   if (q.interactionId) where.push(or(eq(flowExecutions.interactionId, q.interactionId), eq(flowExecutions.id, q.interactionId)));
   if (q.flowName?.length) where.push(inArray(flowExecutions.flowName, q.flowName));
   if (q.entryPoint?.length) where.push(inArray(flowExecutions.entryPoint, q.entryPoint));
-  if (q.version) where.push(eq(flowExecutions.version, q.version));
+  if (q.version) where.push(inArray(flowExecutions.version, versionSpellings(q.version)));
   if (q.tag) where.push(eq(flowExecutions.tag, q.tag));
   if (q.duration !== undefined) where.push(OPS[q.durationOp](flowExecutions.durationMs, Math.round(q.duration * 1000)));
   return and(...where)!;
@@ -171,6 +171,15 @@ export async function getFlowExecution(db: Db, who: ApiPrincipal, id: string, st
     })),
     raw: raw.map((r) => ({ eventId: r.eventId, type: r.type, receivedAt: iso(r.receivedAt), payload: r.payload })),
   };
+}
+
+/**
+ * A flow version number as senders write it: `20` and `v20` are the same version (Webex Connect
+ * shows "v20"; the contract takes a number or text). Matched as a list, so the version index serves it.
+ */
+export function versionSpellings(version: string): string[] {
+  const bare = version.trim().replace(/^v(?=\d)/i, '');
+  return /^\d+$/.test(bare) ? [bare, `v${bare}`, `V${bare}`] : [version];
 }
 
 /**
