@@ -339,6 +339,17 @@ describe('foldInteraction', () => {
       expect(segments.at(-1)).toEqual(leg({ number: 2, type: 'queue', startType: 'transferred:rona', startedAt: s(50) }));
     });
 
+    it('the queue leg a transfer opens is in the queue the transfer names, before any QUEUED', () => {
+      const { interaction, segments } = foldInteraction([
+        ev('QUEUED', s(10), { queue: SALES }),
+        ev('ROUTED', s(20), { agent: ALICE }),
+        ev('TRANSFERRED', s(50), { reason: 'agent_transfer', agent: ALICE, queue: BILLING }),
+        ev('CLOSED', s(90), { reason: 'customer' }),
+      ]);
+      expect(segments.at(-1)).toMatchObject({ type: 'queue', queueId: BILLING.id, queueName: BILLING.name, endType: 'abandoned' });
+      expect(interaction).toMatchObject({ lastQueueId: BILLING.id, abandoned: true });
+    });
+
     it('an agent who let the task ring out (RONA) is not its agent, and the ringing is waiting', () => {
       const { interaction } = foldInteraction([
         ev('QUEUED', s(10), { queue: SALES, ewt: 30 }),

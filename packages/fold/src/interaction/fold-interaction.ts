@@ -164,8 +164,9 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
         const kind = `transferred:${transferKind(b.reason)}`;
         closeLeg(kind, e.at);
         rec.transferCount++;
-        // The flow re-creates the task with the same taskId: the customer waits again from now.
-        openLeg('queue', kind, e.at, b, null);
+        // The flow re-creates the task with the same taskId: the customer waits again from now, in
+        // the queue the transfer names, if it names one (else the following QUEUED fills it in).
+        openLeg('queue', kind, e.at, b, b.queue ?? null);
         rec.status = 'queued';
         break;
       }
