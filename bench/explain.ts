@@ -29,7 +29,7 @@ async function fill(sql: postgres.Sql) {
   const started = Date.now();
   await sql`
     insert into interactions (tenant, id, channel, direction, origin, destination, customer_name, status, created_at, closed_at,
-      last_queue_id, last_queue_name, last_agent_id, last_agent_name, queue_ids, agents_search, disposition_code, total_ms, queue_ms, handle_ms, last_event_at, event_count)
+      last_queue_id, last_queue_name, last_agent_id, last_agent_name, agents_search, disposition_code, total_ms, queue_ms, handle_ms, last_event_at, event_count)
     select 'bench', 'b-' || g,
       (array['chat','voice','sms','email','whatsapp','facebook','webcallback'])[1 + g % 7], 'inbound',
       '+1555' || lpad((g % 200000)::text, 7, '0'), '+1800555' || lpad((g % 50)::text, 4, '0'),
@@ -37,12 +37,13 @@ async function fill(sql: postgres.Sql) {
       (array['closed','closed','closed','closed','active','queued','new'])[1 + g % 7],
       now() - (g % 31536000) * interval '1 second', now() - (g % 31536000) * interval '1 second' + interval '5 minutes',
       'q-' || (g % 20), 'Queue ' || (g % 20), 'a-' || (g % 300), 'Agent ' || (g % 300) || ' Name',
-      'q-' || (g % 20), 'Agent ' || (g % 300) || E' Name\na-' || (g % 300),
+      'Agent ' || (g % 300) || E' Name\na-' || (g % 300),
       'D' || (g % 10), 300000, 60000, 240000, now(), 4
     from generate_series(1, ${ROWS}) g`;
   await sql`
-    insert into segments (tenant, interaction_id, number, type, start_type, end_type, queue_id, queue_name, started_at, ended_at, duration_ms)
-    select 'bench', 'b-' || g, 0, 'queue', 'queued', 'routed', 'q-' || (g % 20), 'Queue ' || (g % 20), now() - (g % 31536000) * interval '1 second', now(), 60000
+    insert into segments (tenant, interaction_id, number, type, start_type, end_type, queue_id, queue_name, started_at, ended_at, duration_ms, interaction_created_at)
+    select 'bench', 'b-' || g, 0, 'queue', 'queued', 'routed', 'q-' || (g % 20), 'Queue ' || (g % 20), now() - (g % 31536000) * interval '1 second', now(), 60000,
+      now() - (g % 31536000) * interval '1 second'
     from generate_series(1, ${ROWS}) g`;
   await sql`
     insert into flow_executions (tenant, id, interaction_id, flow_id, flow_name, version, tag, "from", "to", entry_point, channel, started_at, ended_at, duration_ms, status, last_event_at, event_count)

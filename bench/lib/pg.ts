@@ -83,7 +83,7 @@ export async function fillHistory(sql: postgres.Sql, tenant: string, rows: numbe
   let t0 = Date.now();
   await sql`
     insert into interactions (tenant, id, channel, direction, origin, destination, customer_name, script_selector, status, created_at, first_queued_at, first_routed_at, closed_at,
-      last_queue_id, last_queue_name, last_agent_id, last_agent_name, queue_ids, agents_search, disposition_code, disposition_name, close_reason, total_ms, queue_ms, handle_ms, ewt_first, ewt_last,
+      last_queue_id, last_queue_name, last_agent_id, last_agent_name, agents_search, disposition_code, disposition_name, close_reason, total_ms, queue_ms, handle_ms, ewt_first, ewt_last,
       call_variables, ecc_variables, last_event_at, event_count, updated_at)
     select ${tenant}, 'b-' || g,
       (array['chat','voice','sms','email','whatsapp','facebook','webcallback'])[1 + g % 7], 'inbound',
@@ -92,8 +92,8 @@ export async function fillHistory(sql: postgres.Sql, tenant: string, rows: numbe
       (array['closed','closed','closed','closed','active','queued','new'])[1 + g % 7],
       c, c + interval '20 seconds', c + interval '80 seconds', c + interval '5 minutes',
       'q-' || (g % 20), 'Queue ' || (g % 20), 'a-' || (g % 300), 'Agent ' || (g % 300) || ' Name',
-      -- The legs' search columns as the worker writes them (one queue; the agent's name, then id).
-      'q-' || (g % 20), 'Agent ' || (g % 300) || E' Name\na-' || (g % 300),
+      -- The agent search column as the worker writes it (the agent's name, then id).
+      'Agent ' || (g % 300) || E' Name\na-' || (g % 300),
       'D' || (g % 10), 'Disposition ' || (g % 10), 'agent', 300000, 60000, 240000, 30, 45,
       jsonb_build_object('cv_1', 'support', 'cv_2', 'ACC-' || g), jsonb_build_object('user_DR_CustomerName', 'Customer ' || (g % 90000)),
       c + interval '5 minutes', 8, now()
@@ -102,10 +102,10 @@ export async function fillHistory(sql: postgres.Sql, tenant: string, rows: numbe
 
   t0 = Date.now();
   await sql`
-    insert into segments (tenant, interaction_id, number, type, start_type, end_type, queue_id, queue_name, agent_id, agent_name, started_at, ended_at, duration_ms)
+    insert into segments (tenant, interaction_id, number, type, start_type, end_type, queue_id, queue_name, agent_id, agent_name, started_at, ended_at, duration_ms, interaction_created_at)
     select ${tenant}, 'b-' || g, s.n, s.type, s.st, s.et, 'q-' || (g % 20), 'Queue ' || (g % 20),
       case when s.n = 1 then 'a-' || (g % 300) end, case when s.n = 1 then 'Agent ' || (g % 300) || ' Name' end,
-      c + s.off, c + s.off + s.dur, extract(epoch from s.dur)::bigint * 1000
+      c + s.off, c + s.off + s.dur, extract(epoch from s.dur)::bigint * 1000, c
     from generate_series(1, ${rows}) g,
       lateral (select now() - (g - 1) * ${secondsApart}::float8 * interval '1 second' as c) t,
       (values (0, 'queue', 'queued', 'routed', interval '20 seconds', interval '60 seconds'),

@@ -68,7 +68,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/me', summary: "The caller: tenant, role, operator (may open the queue board), queues (a supervisor's assigned queues with names; empty for admins) and the tenant time zone", query: noQuery },
   { method: 'get', path: '/v1/stats/interactions-per-hour', summary: 'Interactions created per local hour (tenant zone) and channel', query: statsQuery },
   { method: 'get', path: '/v1/stats/queue-time', summary: 'Queue time distribution of queued interactions that left the queue: buckets (seconds), p50, p90; `waiting` counts those still in queue', query: statsQuery },
-  { method: 'get', path: '/v1/stats/abandon-rate', summary: 'Abandoned ÷ queued interactions, overall and per last queue', query: statsQuery },
+  { method: 'get', path: '/v1/stats/abandon-rate', summary: 'Abandoned ÷ queued interactions, overall and per queue (every queue an interaction entered)', query: statsQuery },
   { method: 'get', path: '/v1/stats/failing-steps', summary: 'Flow steps that failed most often (error, or HTTP status ≥ 400), with their run counts', query: failingStepsQuery },
 ];
 

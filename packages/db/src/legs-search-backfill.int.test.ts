@@ -4,9 +4,10 @@ import { createTestEnv, type TestEnv } from '@cxfold/testkit';
 import { legSearchColumns } from './projections';
 
 /**
- * Migration 0011 fills queue_ids and agents_search of records folded before it from their legs;
- * the worker writes them from the fold. Both must give the same text, or the Queue and Agent
- * filters would find an old record differently from a refolded one.
+ * Migration 0011 fills agents_search of records folded before it from their legs, and copies
+ * each record's created_at onto its legs; the worker writes both from the fold. Both must give
+ * the same values, or the Queue and Agent filters would find an old record differently from a
+ * refolded one.
  */
 let env: TestEnv;
 beforeAll(async () => {
@@ -18,7 +19,8 @@ afterAll(async () => {
 
 const backfill = readFileSync(join(__dirname, '../../../drizzle/0011_interaction_legs_search.sql'), 'utf8')
   .split('--> statement-breakpoint')
-  .find((statement) => statement.includes('UPDATE'))!;
+  .filter((statement) => statement.includes('UPDATE'))
+  .join(';\n');
 
 test('the migration fills the search columns from the legs exactly as the worker writes them', async () => {
   const legs = [
@@ -36,10 +38,14 @@ test('the migration fills the search columns from the legs exactly as the worker
               values ('acme', 'i-1', ${n}, ${l.agentId ? 'agent' : 'queue'}, 'queued', ${l.queueId}, ${l.agentId}, ${l.agentName}, now())`;
   }
   await sql.unsafe(backfill);
-  const rows = await sql<{ id: string; queue_ids: string; agents_search: string }[]>`select id, queue_ids, agents_search from interactions where tenant = 'acme' order by id`;
+  const rows = await sql<{ id: string; agents_search: string }[]>`select id, agents_search from interactions where tenant = 'acme' order by id`;
   expect(rows).toEqual([
     { id: 'i-1', ...legSearchColumns(legs) },
-    { id: 'i-none', queue_ids: '', agents_search: '' },
+    { id: 'i-none', agents_search: '' },
   ]);
-  expect(legSearchColumns(legs)).toEqual({ queue_ids: 'Q-upper\nq-billing\nq-sales', agents_search: 'Zoë Ärger\na-1\na-2\nann smith' });
+  expect(legSearchColumns(legs)).toEqual({ agents_search: 'Zoë Ärger\na-1\na-2\nann smith' });
+  const [copied] = await sql<{ n: number }[]>`
+    select count(*)::int as n from segments s join interactions i on i.tenant = s.tenant and i.id = s.interaction_id
+    where s.interaction_created_at = i.created_at`;
+  expect(copied?.n).toBe(legs.length);
 });

@@ -76,12 +76,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const date = (ms: number | null) => (ms === null ? null : iso(ms));
 
 /**
- * What the Queue and Agent filters search: every leg's queue id, and every leg's agent id and
- * name, sorted, one per line (migration 0011 fills older rows the same way).
+ * What the Agent filter searches: every leg's agent id and name, sorted, one per line
+ * (migration 0011 fills older rows the same way).
  */
-export function legSearchColumns(legs: readonly { queueId: string | null; agentId: string | null; agentName: string | null }[]): { queue_ids: string; agents_search: string } {
+export function legSearchColumns(legs: readonly { agentId: string | null; agentName: string | null }[]): { agents_search: string } {
   const lines = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))].sort().join('\n');
-  return { queue_ids: lines(legs.map((l) => l.queueId)), agents_search: lines(legs.flatMap((l) => [l.agentId, l.agentName])) };
+  return { agents_search: lines(legs.flatMap((l) => [l.agentId, l.agentName])) };
 }
 
 export async function writeInteractions(tx: Tx, folded: { tenant: string; result: FoldedInteraction }[]): Promise<void> {
@@ -142,6 +142,7 @@ export async function writeInteractions(tx: Tx, folded: { tenant: string; result
       agent_name: s.agentName,
       started_at: iso(s.startedAt),
       ended_at: date(s.endedAt),
+      interaction_created_at: iso(result.interaction.createdAt),
       duration_ms: s.durationMs,
       cancelled: s.cancelled,
     })),

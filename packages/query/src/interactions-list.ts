@@ -1,5 +1,5 @@
 import { and, eq, gte, lt, inArray, ilike, sql, count, type SQL } from 'drizzle-orm';
-import { interactions, type ApiPrincipal, type Db } from '@cxfold/db';
+import { interactions, segments, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
 import { keysetAfter, keysetOrder, keysetPage, keysetAll, type SortSpec, type KeysetFetch } from './keyset';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -29,15 +29,16 @@ export function interactionFilters(db: Db, who: ApiPrincipal, q: Omit<Interactio
   const where: (SQL | undefined)[] = [interactionScope(db, who), gte(interactions.createdAt, range.from), lt(interactions.createdAt, range.to)];
   // Queue and agent match any leg, not only the last: an interaction answered in Sales and
   // transferred to Retention was handled by Sales too (and a supervisor's scope already counts
-  // every leg, so a filter on their own queue must not show fewer rows than no filter). Both
-  // search columns of the row itself (queue_ids, agents_search: one value per line), so a page
-  // costs what it did when they matched the last leg's columns.
+  // every leg, so a filter on their own queue must not show fewer rows than no filter). The
+  // queue through the legs' (tenant, queue, interaction created) index, one range per queue; the
+  // agent through the row's agents_search (trigram index).
   if (q.agent) where.push(ilike(interactions.agentsSearch, `%${escapeLike(q.agent)}%`));
   if (q.queue?.length) {
-    where.push(sql`string_to_array(${interactions.queueIds}, E'\\n') && array[${sql.join(
-      q.queue.map((id) => sql`${id}`),
-      sql`, `,
-    )}]::text[]`);
+    const legsInQueues = db
+      .select({ id: segments.interactionId })
+      .from(segments)
+      .where(and(eq(segments.tenant, who.tenant), inArray(segments.queueId, q.queue), gte(segments.interactionCreatedAt, range.from), lt(segments.interactionCreatedAt, range.to)));
+    where.push(inArray(interactions.id, legsInQueues));
   }
   if (q.channel?.length) where.push(inArray(interactions.channel, q.channel.map((c: string) => c.toLowerCase())));
   if (q.did) where.push(eq(interactions.destination, q.did));

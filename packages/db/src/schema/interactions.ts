@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { pgTable, text, boolean, integer, bigint, timestamp, jsonb, index, primaryKey, doublePrecision } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -27,11 +26,9 @@ export const interactions = pgTable(
     lastAgentId: text('last_agent_id'),
     lastAgentName: text('last_agent_name'),
     /**
-     * Every queue of any leg, one id per line (sorted): the Queue filter matches any leg, not
-     * only the last. A column of the row, not a join, so a filtered page costs what it did.
+     * Every agent id and name of any leg, one per line (sorted): the Agent filter's substring
+     * search matches any leg, not only the last (trigram index in migration 0011).
      */
-    queueIds: text('queue_ids').notNull().default(''),
-    /** Every agent id and name of any leg, one per line (sorted): the Agent filter's substring search. */
     agentsSearch: text('agents_search').notNull().default(''),
     dispositionCode: text('disposition_code'),
     dispositionName: text('disposition_name'),
@@ -66,8 +63,6 @@ export const interactions = pgTable(
     index('interactions_created_idx').on(t.tenant, t.createdAt, t.id),
     index('interactions_status_idx').on(t.tenant, t.status, t.createdAt),
     index('interactions_queue_idx').on(t.tenant, t.lastQueueId, t.createdAt),
-    // The Queue filter's any-leg match (`string_to_array(queue_ids, E'\n') && array[...]`), counted from the index.
-    index('interactions_queue_ids_idx').using('gin', sql`string_to_array(${t.queueIds}, E'\\n')`),
     index('interactions_agent_idx').on(t.tenant, t.lastAgentId, t.createdAt),
     index('interactions_channel_idx').on(t.tenant, t.channel, t.createdAt),
     index('interactions_destination_idx').on(t.tenant, t.destination, t.createdAt),
@@ -94,12 +89,18 @@ export const segments = pgTable(
     agentName: text('agent_name'),
     startedAt: ts('started_at').notNull(),
     endedAt: ts('ended_at'),
+    /**
+     * The interaction's created_at, copied onto each leg: the Queue filter finds the interactions
+     * of a date range that had a leg in a queue through one index range, (tenant, queue, created).
+     */
+    interactionCreatedAt: ts('interaction_created_at'),
     durationMs: ms('duration_ms'),
     cancelled: boolean('cancelled').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.tenant, t.interactionId, t.number] }),
     index('segments_queue_idx').on(t.tenant, t.queueId, t.startedAt),
+    index('segments_queue_created_idx').on(t.tenant, t.queueId, t.interactionCreatedAt),
     index('segments_agent_idx').on(t.tenant, t.agentId, t.startedAt),
   ],
 );

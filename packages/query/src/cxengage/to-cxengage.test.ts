@@ -26,7 +26,6 @@ function toRows(tenant: string, { interaction: i, segments }: FoldedInteraction)
   const interaction: InteractionRow = {
     tenant,
     id: i.id,
-    queueIds: search.queue_ids,
     agentsSearch: search.agents_search,
     channel: i.channel,
     direction: i.direction,
@@ -80,6 +79,7 @@ function toRows(tenant: string, { interaction: i, segments }: FoldedInteraction)
     agentName: s.agentName,
     startedAt: new Date(s.startedAt),
     endedAt: date(s.endedAt),
+    interactionCreatedAt: new Date(i.createdAt),
     durationMs: s.durationMs,
     cancelled: s.cancelled,
   }));
