@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { createTenant, createApiKey } from '@cxfold/db';
 import { createTestEnv, startPipeline, storeAndFold, sendSigned, eventually, type TestEnv, type TestPipeline } from '@cxfold/testkit';
-import { plan, eventsFor, QUEUES, type Planned } from './fixtures.int-helpers';
+import { plan, eventsFor, taskEventsIn, QUEUES, type Planned } from './fixtures.int-helpers';
 
 let env: TestEnv;
 let p: TestPipeline;
@@ -78,11 +78,7 @@ describe('GET /v1/interactions', () => {
 
   test('queue and agent filters match any leg, not only the last one', async () => {
     const id = 'cx-filter-any-leg';
-    const ev = (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}) => ({
-      kind: 'task' as const,
-      eventId,
-      body: { eventType, taskId: id, timestamp: `2026-11-10T18:${t}Z`, mediaType: 'voice', ...extra },
-    });
+    const ev = taskEventsIn(id, '2026-11-10T18', 'voice');
     // Answered in one queue by one agent, transferred, answered in another by another.
     await storeAndFold(env, 'acme', [
       ev('fa-1', 'CREATED', '00:00'),
@@ -492,11 +488,7 @@ describe('detail, history, flows, sessions', () => {
 
   test('include=events lists dead-lettered events last, marked, out of the fold order', async () => {
     const id = 'cx-dead-lettered-listed';
-    const ev = (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}) => ({
-      kind: 'task' as const,
-      eventId,
-      body: { eventType, taskId: id, timestamp: `2026-11-10T17:${t}Z`, mediaType: 'chat', ...extra },
-    });
+    const ev = taskEventsIn(id, '2026-11-10T17', 'chat');
     await storeAndFold(env, 'acme', [
       ev('dl-1', 'CREATED', '00:00'),
       ev('dl-2', 'QUEUED', '00:01', { queue: { id: 'q1' } }),

@@ -6,7 +6,7 @@ import express from 'express';
 import { createApiKey } from '@cxfold/db';
 import { createTestEnv, startPipeline, storeAndFold, type TestEnv, type TestPipeline } from '@cxfold/testkit';
 import { apiRouter } from './app';
-import { plan, eventsFor, type Planned } from './fixtures.int-helpers';
+import { plan, eventsFor, taskEventsIn, type Planned } from './fixtures.int-helpers';
 
 /** What the console needs from the API beyond the lists: who am I, the overview's aggregates, and `/` itself. */
 let env: TestEnv;
@@ -130,11 +130,7 @@ describe('GET /v1/stats/*', () => {
 
   test('abandon rate per queue counts every queue an interaction entered, and the abandon in the queue it left from', async () => {
     const id = 'cx-abandon-after-transfer';
-    const ev = (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}) => ({
-      kind: 'task' as const,
-      eventId,
-      body: { eventType, taskId: id, timestamp: `2026-11-12T15:${t}Z`, mediaType: 'voice', ...extra },
-    });
+    const ev = taskEventsIn(id, '2026-11-12T15', 'voice');
     // Answered in Sales, transferred to Billing, and the caller hangs up waiting there.
     await storeAndFold(env, 'acme', [
       ev('ab-1', 'CREATED', '00:00'),

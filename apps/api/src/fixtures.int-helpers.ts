@@ -67,3 +67,12 @@ export function plan(prefix: string, count: number, nowMs: number, spanMs: numbe
   }
   return out;
 }
+
+/** Stored events of one task within one hour, for the single-interaction cases: `ev(eventId, type, 'mm:ss', extra)`. */
+export function taskEventsIn(taskId: string, hour: string, mediaType: string) {
+  return (eventId: string, eventType: string, t: string, extra: Record<string, unknown> = {}): Ev => ({
+    kind: 'task',
+    eventId,
+    body: { eventType, taskId, timestamp: `${hour}:${t}Z`, mediaType, ...extra },
+  });
+}
