@@ -55,11 +55,14 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
   const pool = second.filter((e) => e.type !== 'CLOSED');
   const closes = second.filter((e) => e.type === 'CLOSED');
   const out: T[] = [];
+  // Each event's key once: the chain below compares them again at every step.
+  const keys = new Map(second.map((e) => [e, semanticKey(e)]));
+  const keyOf = (e: T) => keys.get(e)!;
   const take = (e: T | undefined): T | undefined => {
     if (!e) return undefined;
-    const key = semanticKey(e);
+    const key = keyOf(e);
     for (let i = 0; i < pool.length; ) {
-      if (semanticKey(pool[i]!) === key) out.push(...pool.splice(i, 1));
+      if (keyOf(pool[i]!) === key) out.push(...pool.splice(i, 1));
       else i++;
     }
     return e;
@@ -70,7 +73,7 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
   /** The pool's events of a type, one per state change (the first delivery of each). */
   const distinct = (type: TaskEventType) => {
     const first = new Map<string, T>();
-    for (const e of pool) if (e.type === type && !first.has(semanticKey(e))) first.set(semanticKey(e), e);
+    for (const e of pool) if (e.type === type && !first.has(keyOf(e))) first.set(keyOf(e), e);
     return [...first.values()];
   };
   /**
