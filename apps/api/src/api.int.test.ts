@@ -460,6 +460,11 @@ describe('detail, history, flows, sessions', () => {
     ]);
     const d = (await get(`/v1/interactions/${id}?include=events`)).body;
     expect(d.queues.map((q: { queueEntryType: string }) => q.queueEntryType)).toEqual(['ivr', 'transfer']);
+    // Ann created segment 1 by her transfer; nobody has accepted it yet.
+    expect(d.segments.map((s: { segmentAgentId: string | null; segmentToAgentId: string | null }) => [s.segmentAgentId, s.segmentToAgentId])).toEqual([
+      [null, null],
+      ['a1', null],
+    ]);
     expect(d.events.map((e: { eventId: string; type: string }) => `${e.eventId} ${e.type}`)).toEqual(['to-1 CREATED', 'to-2 QUEUED', 'to-3 ROUTED', 'to-4 TRANSFERRED', 'to-5 CREATED', 'to-6 QUEUED']);
   });
 

@@ -203,6 +203,8 @@ describe('toCxEngageDetail', () => {
             startTimestamp: '2017-12-07T19:20:33.394Z',
             endTimestamp: '2017-12-07T19:22:07.560Z',
             segmentTime: 94.166,
+            segmentAgentId: null,
+            segmentToAgentId: null,
           },
         ],
         queues: [
@@ -324,6 +326,8 @@ describe('toCxEngageDetail', () => {
           startTimestamp: '2024-06-10T09:00:00.000Z',
           endTimestamp: '2024-06-10T09:05:10.125Z',
           segmentTime: 310.125,
+          segmentAgentId: null,
+          segmentToAgentId: null,
         },
       ],
       queues: [
@@ -413,6 +417,8 @@ describe('toCxEngageDetail', () => {
           startTimestamp: '2024-06-10T10:00:00.000Z',
           endTimestamp: '2024-06-10T10:01:10.000Z',
           segmentTime: 70,
+          segmentAgentId: null,
+          segmentToAgentId: null,
         },
         {
           segmentNumber: 1,
@@ -424,6 +430,8 @@ describe('toCxEngageDetail', () => {
           startTimestamp: '2024-06-10T10:01:10.000Z',
           endTimestamp: '2024-06-10T10:03:00.000Z',
           segmentTime: 180,
+          segmentAgentId: 'A1',
+          segmentToAgentId: 'A2',
         },
       ],
       queues: [
@@ -522,6 +530,8 @@ describe('toCxEngageDetail', () => {
         startTimestamp: '2024-06-10T11:00:00.000Z',
         endTimestamp: '2024-06-10T11:00:36.000Z',
         segmentTime: 36,
+        segmentAgentId: null,
+        segmentToAgentId: null,
       },
       {
         segmentNumber: 1,
@@ -533,6 +543,8 @@ describe('toCxEngageDetail', () => {
         startTimestamp: '2024-06-10T11:00:36.000Z',
         endTimestamp: '2024-06-10T11:04:00.000Z',
         segmentTime: 240,
+        segmentAgentId: null,
+        segmentToAgentId: 'A2',
       },
     ]);
     expect(out.queues).toStrictEqual([
@@ -664,6 +676,47 @@ describe('toCxEngageDetail', () => {
     ]);
   });
 
+  it('names who created each segment and who accepted it (segmentAgentId, segmentToAgentId)', () => {
+    const T = 'out-1';
+    const CAROL = { id: 'A3', name: 'Carol' };
+    const out = detail(TENANT, [
+      ev(T, 'CREATED', '2024-06-10T14:00:00.000Z', { mediaType: 'voice', direction: 'outbound', origin: '+18005550199', destination: '+14155550100' }),
+      ev(T, 'QUEUED', '2024-06-10T14:00:01.000Z', { queue: SALES }),
+      ev(T, 'ROUTED', '2024-06-10T14:00:02.000Z', { agent: ALICE }),
+      // Alice transfers; Bob does not answer (RONA); Carol takes it.
+      ev(T, 'TRANSFERRED', '2024-06-10T14:03:00.000Z', { reason: 'agent_transfer', agent: ALICE }),
+      ev(T, 'QUEUED', '2024-06-10T14:03:01.000Z', { queue: BILLING }),
+      ev(T, 'ROUTED', '2024-06-10T14:03:05.000Z', { agent: BOB }),
+      ev(T, 'TRANSFERRED', '2024-06-10T14:03:35.000Z', { reason: 'rona', agent: BOB }),
+      ev(T, 'QUEUED', '2024-06-10T14:03:36.000Z', { queue: BILLING }),
+      ev(T, 'ROUTED', '2024-06-10T14:03:40.000Z', { agent: CAROL }),
+      ev(T, 'CLOSED', '2024-06-10T14:08:00.000Z', { reason: 'agent' }),
+    ]);
+    expect(out.direction).toBe('outbound');
+    expect(out.segments.map((s) => [s.segmentNumber, s.segmentStartType, s.segmentAgentId, s.segmentToAgentId])).toStrictEqual([
+      // Segment 0 of an outbound interaction: the agent who made it; no transfer accepted yet.
+      [0, 'interaction', 'A1', null],
+      // Alice's transfer; Bob's leg rang out, so nobody accepted this segment's work.
+      [1, 'transfer', 'A1', null],
+      // The RONA is the system moving the task, not an agent; Carol accepted it.
+      [2, 'transfer', null, 'A3'],
+    ]);
+    // The same interaction inbound: segment 0 has no creator.
+    const inbound = detail(TENANT, [
+      ev('in-1', 'CREATED', '2024-06-10T14:00:00.000Z', { mediaType: 'voice' }),
+      ev('in-1', 'QUEUED', '2024-06-10T14:00:01.000Z', { queue: SALES }),
+      ev('in-1', 'ROUTED', '2024-06-10T14:00:02.000Z', { agent: ALICE }),
+      ev('in-1', 'TRANSFERRED', '2024-06-10T14:03:00.000Z', { reason: 'agent_logout' }),
+      ev('in-1', 'QUEUED', '2024-06-10T14:03:01.000Z', { queue: BILLING }),
+      ev('in-1', 'ROUTED', '2024-06-10T14:03:05.000Z', { agent: BOB }),
+    ]);
+    // A logout moves the task without the agent's doing: no creator; Bob accepted.
+    expect(inbound.segments.map((s) => [s.segmentNumber, s.segmentAgentId, s.segmentToAgentId])).toStrictEqual([
+      [0, null, null],
+      [1, null, 'A2'],
+    ]);
+  });
+
   it('maps a media switch (chat cancelled for a web callback): queue exit callback, segment cancelled', () => {
     const T = 'chat-2';
     const out = detail(
@@ -704,6 +757,8 @@ describe('toCxEngageDetail', () => {
           startTimestamp: '2024-06-10T13:00:00.000Z',
           endTimestamp: '2024-06-10T13:01:04.999Z',
           segmentTime: 64.999,
+          segmentAgentId: null,
+          segmentToAgentId: null,
         },
       ],
       queues: [
@@ -832,6 +887,8 @@ describe('toCxEngageDetail', () => {
           startTimestamp: '2024-06-10T17:00:00.000Z',
           endTimestamp: '2024-06-10T17:00:04.004Z',
           segmentTime: 4.004,
+          segmentAgentId: null,
+          segmentToAgentId: null,
         },
       ]);
     });

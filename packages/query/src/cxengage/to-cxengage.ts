@@ -35,6 +35,14 @@ export interface CxEngageSegment {
   endTimestamp: string | null;
   /** Seconds from the interaction start until the segment completed; null while open. */
   segmentTime: number | null;
+  /**
+   * The agent who created the segment: for a transfer segment the agent whose transfer started
+   * it (null when the system moved the task: RONA, logout, or a transfer while still queued);
+   * for segment 0 the agent of an outbound interaction, null for inbound.
+   */
+  segmentAgentId: string | null;
+  /** The agent who accepted the work in a transfer segment (its first agent leg that did not ring out); null in segment 0. */
+  segmentToAgentId: string | null;
 }
 
 export interface CxEngageQueue {
@@ -222,7 +230,25 @@ function finalSegmentEnd(i: InteractionRow, last: SegmentRow | undefined): CxEng
   }
 }
 
-function toSegment(i: InteractionRow, group: SegmentGroup, next: SegmentGroup | undefined): CxEngageSegment {
+/** segmentAgentId: who created the segment (see CxEngageSegment). */
+function segmentCreator(i: InteractionRow, group: SegmentGroup, previous: SegmentGroup | undefined): string | null {
+  if (!previous) {
+    if (i.direction !== 'outbound') return null;
+    return group.legs.find((l) => l.type === 'agent')?.agentId ?? null;
+  }
+  const transfer = group.legs[0];
+  const before = previous.legs[previous.legs.length - 1];
+  // Only an agent's own transfer: a RONA or a logout is the system moving the task.
+  return transfer?.startType === 'transferred:agent' && before?.type === 'agent' ? before.agentId : null;
+}
+
+/** segmentToAgentId: the agent who accepted a transfer segment's work (see CxEngageSegment). */
+function segmentAcceptor(group: SegmentGroup): string | null {
+  if (group.number === 0) return null;
+  return group.legs.find((l) => l.type === 'agent' && l.endType !== 'transferred:rona')?.agentId ?? null;
+}
+
+function toSegment(i: InteractionRow, group: SegmentGroup, previous: SegmentGroup | undefined, next: SegmentGroup | undefined): CxEngageSegment {
   const last = group.legs[group.legs.length - 1];
   let endType: CxEngageSegmentEndType | null;
   let end: Date | null;
@@ -251,6 +277,8 @@ function toSegment(i: InteractionRow, group: SegmentGroup, next: SegmentGroup | 
     startTimestamp: iso(group.start),
     endTimestamp: isoOrNull(end),
     segmentTime: fromStart,
+    segmentAgentId: segmentCreator(i, group, previous),
+    segmentToAgentId: segmentAcceptor(group),
   };
 }
 
@@ -415,7 +443,7 @@ export function toCxEngageDetail(i: InteractionRow, legs: SegmentRow[], flows: F
     flowName: firstFlow?.flowName ?? null,
     dispositionId: i.dispositionCode,
     dispositionName: i.dispositionName,
-    segments: groups.map((g, n) => toSegment(i, g, groups[n + 1])),
+    segments: groups.map((g, n) => toSegment(i, g, groups[n - 1], groups[n + 1])),
     queues,
     agents,
     details: {
