@@ -541,6 +541,12 @@ describe('exports', () => {
       const r = await get(`/v1/flow-executions?from=2026-11-10&to=2026-11-11&flowName=Versions+Flow&version=${version}`);
       expect({ version, ids: r.body.items.map((i: { id: string }) => i.id).sort() }).toEqual({ version, ids: ['fx-v-number', 'fx-v-text'] });
     }
+    // The multi-select offers that version once, as Webex Connect names it.
+    const options = (await get('/v1/filter-options/versions')).body.options as { value: string; label: string }[];
+    expect(options.filter((o) => ['20', 'v20', '21', 'v21'].includes(o.value))).toEqual([
+      { value: '20', label: 'v20' },
+      { value: '21', label: 'v21' },
+    ]);
   });
 
   test('flow CSV: Interaction ID as the list shows it (empty when unlinked), the execution id in its own column', async () => {

@@ -183,6 +183,25 @@ export function versionSpellings(version: string): string[] {
 }
 
 /**
+ * The Flow Version multi-select: one option per version however it was sent (`20`, `v20` and
+ * `V20` are one option, value the bare number, label as Webex Connect shows it, "v20"), numbered
+ * versions in numeric order, then any other text as sent.
+ */
+export function versionOptions(stored: string[]): { value: string; label: string }[] {
+  const numbered = new Map<number, string>();
+  const other = new Set<string>();
+  for (const v of stored) {
+    const bare = v.trim().replace(/^v(?=\d)/i, '');
+    if (/^\d+$/.test(bare)) numbered.set(Number(bare), bare);
+    else other.add(v);
+  }
+  return [
+    ...[...numbered.entries()].sort(([a], [b]) => a - b).map(([, bare]) => ({ value: bare, label: `v${bare}` })),
+    ...[...other].sort().map((v) => ({ value: v, label: v })),
+  ];
+}
+
+/**
  * Seed 003: executions still running, with time in workflow computed now: the `limit`
  * longest-running, and `total`, how many are active, so a cut list says it is one.
  */

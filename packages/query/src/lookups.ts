@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, exists, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { flowExecutions, interactions, rawEvents, savedSearches, segments, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
-import { flowScope } from './flows';
+import { flowScope, versionOptions } from './flows';
 import { toCxEngageDetail } from './cxengage';
 import { taskEventsInFoldOrder, type OrderedTaskEvent } from '@cxfold/fold';
 import { parseTaskEventType } from '@cxfold/contracts';
@@ -26,7 +26,7 @@ export async function filterOptions(db: Db, who: ApiPrincipal, field: FilterFiel
     case 'tags':
       return distinctOf(sql`${flowExecutions.tag}`, 'flows');
     case 'versions':
-      return distinctOf(sql`${flowExecutions.version}`, 'flows');
+      return versionOptions((await distinctOf(sql`${flowExecutions.version}`, 'flows')).map((o) => o.value));
     case 'channels':
       return distinctOf(sql`${interactions.channel}`, 'interactions');
     case 'dispositions':
