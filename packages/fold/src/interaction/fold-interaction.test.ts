@@ -114,6 +114,14 @@ describe('foldInteraction', () => {
       expect(interaction.textPreview).toHaveLength(80);
     });
 
+    it('text preview: 80 characters as a reader counts them, never half an emoji', () => {
+      const preview = (text: string) => foldInteraction([ev('CREATED', s(0), { text })]).interaction.textPreview;
+      expect(preview('a'.repeat(79) + '😀 and more')).toBe('a'.repeat(79) + '😀');
+      // A family emoji (four people joined by zero-width joiners) is one character.
+      expect(preview('👨‍👩‍👧‍👦'.repeat(81))).toBe('👨‍👩‍👧‍👦'.repeat(80));
+      expect(preview('short')).toBe('short');
+    });
+
     it('builds a queue leg (queued → routed) and an agent leg (routed → closed)', () => {
       const { segments } = foldInteraction(happyPath());
       expect(segments).toEqual([

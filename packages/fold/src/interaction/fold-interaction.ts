@@ -6,6 +6,22 @@ import { splitVariables, mergeVariables } from './variables';
 import { classifyClose, transferKind } from './reasons';
 
 const TEXT_PREVIEW_CHARS = 80;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' }) // graphemes do not depend on the locale; named so the fold stays the same everywhere;
+
+/**
+ * The first `n` characters as a reader counts them (grapheme clusters): slicing UTF-16 units cut
+ * an emoji in half and Postgres stored the lone surrogate as U+FFFD.
+ */
+function firstCharacters(text: string, n: number): string {
+  if (text.length <= n) return text;
+  let out = '';
+  let taken = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (taken++ === n) break;
+    out += segment;
+  }
+  return out;
+}
 
 /**
  * Folds every event of one task (one interaction) into its record and legs.
@@ -230,7 +246,7 @@ function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {
   if (b.destination) rec.destination ??= b.destination;
   if (b.customerName) rec.customerName = b.customerName;
   if (b.scriptSelector) rec.scriptSelector = b.scriptSelector;
-  if (b.text && rec.textPreview === null) rec.textPreview = b.text.slice(0, TEXT_PREVIEW_CHARS);
+  if (b.text && rec.textPreview === null) rec.textPreview = firstCharacters(b.text, TEXT_PREVIEW_CHARS);
 }
 
 function stringOrNull(v: unknown): string | null {
