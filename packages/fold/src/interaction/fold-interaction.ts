@@ -6,7 +6,8 @@ import { splitVariables, mergeVariables } from './variables';
 import { classifyClose, transferKind } from './reasons';
 
 const TEXT_PREVIEW_CHARS = 80;
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' }) // graphemes do not depend on the locale; named so the fold stays the same everywhere;
+// Grapheme clusters do not depend on the locale; one is named so the fold is the same everywhere.
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
  * The first `n` characters as a reader counts them (grapheme clusters): slicing UTF-16 units cut
