@@ -76,7 +76,7 @@ describe('GET /v1/interactions', () => {
     }
   });
 
-  test('queue and agent filters match any leg, not only the last one', async () => {
+  test('queue and agent filters match any leg, not only the last one (an agent who let it ring out is not one)', async () => {
     const id = 'cx-filter-any-leg';
     const ev = taskEventsIn(id, '2026-11-10T18', 'voice');
     // Answered in one queue by one agent, transferred, answered in another by another.
@@ -86,9 +86,16 @@ describe('GET /v1/interactions', () => {
       ev('fa-3', 'ROUTED', '00:20', { agent: { id: 'ag-leg-first', name: 'Ada Firstleg' } }),
       ev('fa-4', 'TRANSFERRED', '01:00', { agent: { id: 'ag-leg-first' }, reason: 'agent_transfer' }),
       ev('fa-5', 'QUEUED', '01:05', { queue: { id: 'q-billing', name: 'Billing' } }),
+      // Offered to Rita first, who let it ring out: she never handled it.
+      ev('fa-5r', 'ROUTED', '01:10', { agent: { id: 'ag-leg-rona', name: 'Rita Ringout' } }),
+      ev('fa-5t', 'TRANSFERRED', '01:25', { agent: { id: 'ag-leg-rona' }, reason: 'rona' }),
+      ev('fa-5q', 'QUEUED', '01:26', { queue: { id: 'q-billing', name: 'Billing' } }),
       ev('fa-6', 'ROUTED', '01:30', { agent: { id: 'ag-leg-second', name: 'Bo Secondleg' } }),
       ev('fa-7', 'CLOSED', '03:00', { reason: 'agent' }),
     ]);
+    for (const q of ['agent=ringout', 'agent=ag-leg-rona']) expect((await get(`/v1/interactions?from=2026-11-10&to=2026-11-11&${q}`)).body.total).toBe(0);
+    expect((await get('/v1/agents/ag-leg-rona/history')).body.items).toEqual([]);
+    expect((await get('/v1/agents/ag-leg-second/history')).body.items.map((h: { id: string }) => h.id)).toEqual([id]);
     const day = 'from=2026-11-10&to=2026-11-11';
     // (A day of its own, long before the generated weeks: the queues are the fixtures' own.)
     for (const q of ['queue=q-sales', 'queue=q-billing', 'agent=firstleg', 'agent=ag-leg-second']) {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, exists, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { flowExecutions, interactions, rawEvents, savedSearches, segments, type ApiPrincipal, type Db } from '@cxfold/db';
+import { flowExecutions, interactions, rawEvents, savedSearches, segments, RANG_OUT, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
 import { flowScope, versionOptions } from './flows';
 import { toCxEngageDetail } from './cxengage';
@@ -68,7 +68,15 @@ export async function history(db: Db, who: ApiPrincipal, by: { contact: string }
           db
             .select({ one: sql`1` })
             .from(segments)
-            .where(and(eq(segments.tenant, interactions.tenant), eq(segments.interactionId, interactions.id), eq(segments.agentId, by.agent))),
+            .where(
+              and(
+                eq(segments.tenant, interactions.tenant),
+                eq(segments.interactionId, interactions.id),
+                eq(segments.agentId, by.agent),
+                // Handled by the agent: an offer they let ring out is not theirs (as the Agent filter).
+                sql`${segments.endType} is distinct from ${RANG_OUT}`,
+              ),
+            ),
         );
   const rows = await db
     .select(historyColumns)
