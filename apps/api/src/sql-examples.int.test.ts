@@ -87,3 +87,20 @@ test('failing flow steps: the example counts what the API counts, an error messa
     items.map((i) => ({ flowName: i.flowName, stepName: i.stepName, stepType: i.stepType, failures: i.failures })),
   );
 });
+
+test('the views give seconds to the millisecond, and the columns docs/sql.md lists', async () => {
+  const rows = await env.db.sql<{ total: string; duration: string | null; ms: number; inferred: boolean }[]>`
+    select i.total_seconds::text as total, s.duration_seconds::text as duration, r.total_ms as ms, i.created_inferred as inferred
+    from v_interactions i join interactions r on r.tenant = i.tenant and r.id = i.interaction_id
+    left join v_segments s on s.tenant = i.tenant and s.interaction_id = i.interaction_id and s.segment_number = 0
+    where i.tenant = 'acme' and i.total_seconds is not null`;
+  expect(rows.length).toBeGreaterThan(5);
+  for (const r of rows) {
+    expect(r.total).toMatch(/^\d+\.\d{3}$/);
+    expect(Number(r.total)).toBe(r.ms / 1000);
+    if (r.duration !== null) expect(r.duration).toMatch(/^\d+\.\d{3}$/);
+  }
+  const [flow] = await env.db.sql<{ node: string | null; seconds: string | null }[]>`
+    select current_step_node_id as node, duration_seconds::text as seconds from v_flow_executions where tenant = 'acme' and duration_seconds is not null limit 1`;
+  expect(flow?.seconds).toMatch(/^\d+\.\d{3}$/);
+});
