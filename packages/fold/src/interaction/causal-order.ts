@@ -21,6 +21,15 @@ export function semanticKey(e: OrderedTaskEvent): string {
   return [e.type, e.at, b.agent?.id ?? '', b.queue?.id ?? '', b.reason ?? '', b.ewt ?? '', b.dispositionCode ?? ''].join('|');
 }
 
+/**
+ * The most events of one second that are rebuilt as a transfer chain. A real second holds a
+ * handful (a transfer, the re-creation, its queueing and routing); the chain's search costs
+ * grow with the cube of the second's size (4,500 events: 15 s of a worker's event loop, every
+ * tenant's folds waiting behind it), so a sender that stamps more to one second gets the plain
+ * canonical order for it.
+ */
+export const MAX_CHAIN_SECOND_EVENTS = 100;
+
 /** The order the fold takes a task's events in: time, lifecycle rank, id, then the chain of each transfer's second (below). */
 export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readonly T[]): T[] {
   const sorted = sortEvents(events, (e) => TASK_LIFECYCLE_RANK[e.type]);
@@ -29,7 +38,8 @@ export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readon
     let end = start + 1;
     while (end < sorted.length && sorted[end]!.at === sorted[start]!.at) end++;
     const second = sorted.slice(start, end);
-    if (second.some((e) => e.type === 'TRANSFERRED')) out.push(...chainOfSecond(second, agentRoutedBefore(out), out.length === 0, queueWaitingBefore(out)));
+    const chained = second.length <= MAX_CHAIN_SECOND_EVENTS && second.some((e) => e.type === 'TRANSFERRED');
+    if (chained) out.push(...chainOfSecond(second, agentRoutedBefore(out), out.length === 0, queueWaitingBefore(out)));
     else out.push(...duplicatesWithTheirFirst(second));
     start = end;
   }

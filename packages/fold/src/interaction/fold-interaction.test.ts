@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { TaskEventBody, TaskEventType } from '@cxfold/contracts';
 import { foldInteraction } from './fold-interaction';
+import { MAX_CHAIN_SECOND_EVENTS, taskEventsInFoldOrder } from './causal-order';
 import type { InteractionRecord, SegmentRecord, TaskEventEnvelope } from './types';
 
 const TASK = 'task-1';
@@ -977,6 +978,30 @@ describe('events stamped to the same second as a TRANSFERRED', () => {
 });
 
 describe('a transfer chain stamped to one second', () => {
+  test('a second of more events than a chain can hold (a flood from one sender) takes the plain canonical order', () => {
+    const at = 7_000;
+    const flood = [mk('f-0000', 'CREATED', at)];
+    for (let i = 1; i <= 1_500; i++) {
+      const n = String(i).padStart(4, '0');
+      flood.push(
+        mk(`f-${n}-q`, 'QUEUED', at, { queue: { id: `q${i}` } }),
+        mk(`f-${n}-r`, 'ROUTED', at, { agent: { id: `a${i}` } }),
+        mk(`f-${n}-t`, 'TRANSFERRED', at, { agent: { id: `a${i}` }, reason: 'agent_transfer' }),
+      );
+    }
+    expect(flood.length).toBeGreaterThan(MAX_CHAIN_SECOND_EVENTS);
+    const ordered = taskEventsInFoldOrder(flood);
+    // Lifecycle rank, then id: no chain rebuilt (its search grows with the cube of the second).
+    const rank = { CREATED: 0, QUEUED: 1, ROUTED: 2, TRANSFERRED: 3, CLOSED: 4 } as const;
+    const canonical = [...flood].sort((a, b) => rank[a.type] - rank[b.type] || (a.eventId < b.eventId ? -1 : 1));
+    expect(ordered.map((e) => e.eventId)).toEqual(canonical.map((e) => e.eventId));
+    expect(foldInteraction(flood).interaction.transferCount).toBe(1_500);
+    // At the limit the chain is still rebuilt: transfers interleave with the routings they end.
+    const small = flood.slice(0, 1 + 3 * 33);
+    expect(small.length).toBeLessThanOrEqual(MAX_CHAIN_SECOND_EVENTS);
+    expect(taskEventsInFoldOrder(small).map((e) => e.type).slice(0, 4)).not.toEqual(['CREATED', 'QUEUED', 'QUEUED', 'QUEUED']);
+  });
+
   const legsOf = (events: TaskEventEnvelope[]) => foldInteraction(events).segments.map((x) => [x.type, x.agentId, x.startType, x.endType]);
   /** The same events under every assignment of the given ids: the ids' order must not matter. */
   const underEveryIdOrder = (events: TaskEventEnvelope[]) => permutations(events.map((e) => e.eventId)).map((ids) => events.map((e, i) => ({ ...e, eventId: ids[i]! })));
