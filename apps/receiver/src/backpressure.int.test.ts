@@ -155,6 +155,46 @@ describe('Redis connected but not answering (process stopped)', () => {
   });
 });
 
+describe('a full backlog, then Redis stops answering', () => {
+  let s: PrivateRedisPipeline;
+  beforeAll(async () => {
+    s = await startPrivateRedisPipeline({ BACKLOG_SOFT_LIMIT: '1', BACKLOG_HARD_LIMIT: '3', BACKLOG_POLL_MS: '100' });
+    await s.p.worker!.fold.pause();
+  });
+  afterAll(async () => {
+    s.p.worker!.fold.resume();
+    await s.close();
+  });
+
+  test('the unknown depth refuses nothing: 202s while Redis hangs or is gone, 503 again once it answers full', async () => {
+    for (let i = 0; i < 4; i++) expect((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status).toBe(202);
+    await eventually(async () => s.p.receiver.backlog.level === 'full');
+    expect((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status).toBe(503);
+    const statuses: number[] = [];
+    // Hanging (process stopped): no answer for three poll intervals.
+    s.redis.pause();
+    try {
+      await eventually(async () => s.p.receiver.backlog.level === 'ok');
+      for (let i = 0; i < 3; i++) statuses.push((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status);
+    } finally {
+      s.redis.resume();
+    }
+    await eventually(async () => s.p.receiver.backlog.level === 'full');
+    expect((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status).toBe(503);
+    // Gone (connection refused): every poll fails.
+    await s.redis.kill();
+    try {
+      await eventually(async () => s.p.receiver.backlog.level === 'ok');
+      for (let i = 0; i < 3; i++) statuses.push((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status);
+    } finally {
+      await s.redis.restart();
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 202]);
+    const stored = await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
+    expect(stored.n).toBe(4 + 6);
+  });
+});
+
 describe('Redis maxmemory-policy', () => {
   test('noeviction passes; anything else warns, and refuses in production', async () => {
     const redis = await startPrivateRedis();

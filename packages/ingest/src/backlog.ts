@@ -13,14 +13,18 @@ export interface BacklogLimits {
 
 /**
  * Watches the fold queue's depth. Polled, not per request: one Redis call a second per
- * receiver whatever the load. When Redis cannot answer the last known level stands; events
- * are durable in Postgres and the sweeper catches up.
+ * receiver whatever the load. When Redis cannot answer (an error, or no answer for three
+ * intervals) the depth is unknown and the level goes back to ok: the limit protects Redis'
+ * memory, and a Redis that does not answer takes no jobs anyway; events are durable in
+ * Postgres and the sweeper enqueues them when it is back. Keeping a last "full" would answer
+ * 503 through the whole outage (docs/operations.md: Redis down never causes a 5xx).
  */
 export class BacklogMonitor {
   private timer: NodeJS.Timeout | null = null;
   private depth = 0;
   private current: BacklogLevel = 'ok';
   private polling = false;
+  private lastAnswerAt = Date.now();
 
   constructor(
     private readonly queue: FoldQueue,
@@ -42,15 +46,27 @@ export class BacklogMonitor {
     const next: BacklogLevel = this.depth >= this.limits.hard ? 'full' : this.depth >= this.limits.soft ? 'high' : 'ok';
     if (next !== this.current) this.logger.warn({ component: 'backlog', depth: this.depth, level: next, limits: this.limits }, `fold backlog ${next}`);
     this.current = next;
+    this.lastAnswerAt = Date.now();
+  }
+
+  /** Redis did not answer: the depth is unknown, so nothing is refused for it. */
+  private unknown(err: unknown): void {
+    if (this.current !== 'ok') {
+      this.logger.warn({ component: 'backlog', err, lastDepth: this.depth }, 'fold backlog unknown (Redis is not answering): accepting, the sweeper enqueues what Redis missed');
+    }
+    this.current = 'ok';
   }
 
   start(): void {
     this.timer = setInterval(() => {
       // One poll at a time: while Redis hangs, ticks must not stack calls behind the stuck one.
-      if (this.polling) return;
+      if (this.polling) {
+        if (Date.now() - this.lastAnswerAt > 3 * this.limits.intervalMs) this.unknown(new Error('no answer from Redis'));
+        return;
+      }
       this.polling = true;
       this.poll()
-        .catch(() => undefined)
+        .catch((err: unknown) => this.unknown(err))
         .finally(() => {
           this.polling = false;
         });
