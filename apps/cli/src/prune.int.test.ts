@@ -117,20 +117,21 @@ afterAll(async () => {
 
 const PLAN = [
   { tenant: 'acme', kind: 'flow', records: 1, rawEvents: 3, pending: 0 },
-  { tenant: 'acme', kind: 'task', records: 2, rawEvents: 9, pending: 1 },
+  // task-old-dl waits: its dead letter is neither replayed nor purged.
+  { tenant: 'acme', kind: 'task', records: 1, rawEvents: 4, pending: 2 },
   { tenant: 'globex', kind: 'task', records: 1, rawEvents: 4, pending: 0 },
 ];
 
 test('--dry-run and a run without --yes only report, and change nothing', async () => {
   const before = { projections: await projections(), raw: await rawCounts() };
   const dry = await json('prune', '--older-than', '30', '--dry-run');
-  expect(dry).toMatchObject({ dryRun: true, olderThanDays: 30, records: 4, rawEvents: 16, pending: 1, plan: PLAN });
+  expect(dry).toMatchObject({ dryRun: true, olderThanDays: 30, records: 3, rawEvents: 11, pending: 2, plan: PLAN });
   expect(Date.now() - Date.parse(dry.cutoff)).toBeGreaterThan(30 * DAY - 60_000);
 
   const noYes = await cli('prune', '--older-than', '30', '--tenant', 'acme');
   expect(noYes.code).toBe(2);
-  expect(noYes.stdout).toMatch(/^TENANT\s+KIND\s+RECORDS\s+RAW EVENTS\s+PENDING\nacme\s+flow\s+1\s+3\s+0\nacme\s+task\s+2\s+9\s+1\n/);
-  expect(noYes.stdout).toContain('would delete 12 raw events of 3 finished records');
+  expect(noYes.stdout).toMatch(/^TENANT\s+KIND\s+RECORDS\s+RAW EVENTS\s+PENDING\nacme\s+flow\s+1\s+3\s+0\nacme\s+task\s+1\s+4\s+2\n/);
+  expect(noYes.stdout).toContain('would delete 7 raw events of 2 finished records');
   expect(noYes.stderr).toContain('run again with --yes');
 
   expect(await json('prune', '--older-than', '60', '--dry-run')).toMatchObject({ records: 0, rawEvents: 0, plan: [] });
@@ -142,25 +143,25 @@ test('--yes deletes only the raw events of finished old records, keeps the recor
   const beforeRows = await projections();
   const beforeRaw = await rawCounts();
   const acmeRun = await json('prune', '--older-than', '30', '--tenant', 'acme', '--yes');
-  expect(acmeRun).toMatchObject({ records: 3, rawEvents: 12, skipped: 1, interrupted: false });
+  expect(acmeRun).toMatchObject({ records: 2, rawEvents: 7, skipped: 2, interrupted: false });
   expect(acmeRun.pruned).toEqual([
     { tenant: 'acme', kind: 'flow', records: 1, rawEvents: 3 },
-    { tenant: 'acme', kind: 'task', records: 2, rawEvents: 9 },
+    { tenant: 'acme', kind: 'task', records: 1, rawEvents: 4 },
   ]);
-  expect(await archived()).toEqual(['acme/exec-old-done', 'acme/task-old-closed', 'acme/task-old-dl']);
-  const { 'acme/exec-old-done': _f, 'acme/task-old-closed': _t, 'acme/task-old-dl': _d, ...kept } = beforeRaw;
+  expect(await archived()).toEqual(['acme/exec-old-done', 'acme/task-old-closed']);
+  const { 'acme/exec-old-done': _f, 'acme/task-old-closed': _t, ...kept } = beforeRaw;
   expect(await rawCounts()).toEqual(kept);
   expect(await projections()).toEqual(beforeRows);
-  // The dead letter outlives its raw event.
-  expect(await one(env.db.sql`select count(*)::int as n from dead_letters where event_id = 'task-old-dl-poison'`)).toEqual({ n: 1 });
-  expect(await env.db.sql`select 1 from raw_events where event_id = 'task-old-dl-poison'`).toHaveLength(0);
+  // An event in a dead letter nobody has replayed or purged keeps its record, and itself.
+  expect(await one(env.db.sql`select count(*)::int as n from dead_letters where event_id = 'task-old-dl-poison' and replayed_at is null`)).toEqual({ n: 1 });
+  expect(await env.db.sql`select 1 from raw_events where event_id = 'task-old-dl-poison'`).toHaveLength(1);
 
   const all = await cli('prune', '--older-than', '30', '--yes');
   expect(all.code).toBe(0);
   expect(all.stdout).toContain('globex task: 1 records archived, 4 raw events deleted');
   expect(all.stdout).toContain('pruned 4 raw events of 1 records');
-  expect(all.stdout).toContain('1 records skipped: events still waiting to be folded');
-  expect(await archived()).toEqual(['acme/exec-old-done', 'acme/task-old-closed', 'acme/task-old-dl', 'globex/task-g-old']);
+  expect(all.stdout).toContain('2 records skipped: events still waiting to be folded, or dead letters not replayed or purged yet');
+  expect(await archived()).toEqual(['acme/exec-old-done', 'acme/task-old-closed', 'globex/task-g-old']);
   expect(await projections()).toEqual(beforeRows);
 });
 
@@ -193,8 +194,13 @@ test('a late event for an archived record is dead-lettered RECORD_ARCHIVED and t
   expect(await record()).toEqual(before);
   expect(await flowRow()).toEqual(beforeFlow);
 
-  // Now folded, the record left for later is pruned by the next run.
+  // Now folded, the record left for later is pruned by the next run; the one with the dead letter still waits.
+  expect(await json('prune', '--older-than', '30', '--yes')).toMatchObject({ records: 1, rawEvents: 5, skipped: 1, pruned: [{ tenant: 'acme', kind: 'task', records: 1, rawEvents: 5 }] });
+  // Once the operator has dealt with the dead letter (here: purged it), its record is pruned too.
+  const [poison] = await env.db.sql<{ id: string }[]>`select id from dead_letters where event_id = 'task-old-dl-poison'`;
+  expect((await cli('dead-letters', 'purge', poison!.id, '--yes')).code).toBe(0);
   expect(await json('prune', '--older-than', '30', '--yes')).toMatchObject({ records: 1, rawEvents: 5, skipped: 0, pruned: [{ tenant: 'acme', kind: 'task', records: 1, rawEvents: 5 }] });
+  expect(await archived()).toContain('acme/task-old-dl');
 });
 
 test('--help, and usage errors exit 2', async () => {

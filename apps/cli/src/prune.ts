@@ -15,7 +15,8 @@ Finished means an interaction with status closed, or a flow execution that is no
 active. Each pruned record is stamped raw_pruned_at: it is archived as it stands. Its raw
 events are gone, so it is never recomputed: \`cxfold rebuild\` skips it, and an event that
 arrives for it later is dead-lettered with error code RECORD_ARCHIVED instead of being folded.
-A record with an event still waiting to be folded is left for a later run.
+A record with an event still waiting to be folded, or in a dead letter not replayed or purged
+yet, is left for a later run (PENDING).
 
 Without --yes, prune prints what it would delete (per tenant and kind) and exits 2;
 --dry-run prints the same and exits 0. With --yes it works ${fmt(PRUNE_BATCH)} records per
@@ -105,7 +106,7 @@ export async function pruneCommand(sql: Sql, argv: string[]): Promise<number> {
   } else {
     const out = rows.map((r) => `  ${r.tenant} ${r.kind}: ${fmt(r.records)} records archived, ${fmt(r.rawEvents)} raw events deleted`);
     out.push(`${interrupted ? 'interrupted: ' : ''}pruned ${fmt(rawEvents)} raw events of ${fmt(records)} records in ${seconds} s; the records are kept (archived)`);
-    if (skipped) out.push(`${fmt(skipped)} records skipped: events still waiting to be folded (a later run takes them)`);
+    if (skipped) out.push(`${fmt(skipped)} records skipped: events still waiting to be folded, or dead letters not replayed or purged yet (a later run takes them)`);
     if (interrupted) out.push('run the same command again to continue');
     process.stdout.write(`${out.join('\n')}\n`);
   }

@@ -44,7 +44,7 @@ export interface PrunePlanRow {
   records: number;
   /** Their raw events (folded or dead-lettered) that would be deleted. */
   rawEvents: number;
-  /** Records left for a later run because some of their raw events still wait to be folded. */
+  /** Records left for a later run: some of their raw events still wait to be folded, or sit in dead letters not replayed or purged. */
   pending: number;
 }
 
@@ -65,6 +65,17 @@ function finished(sql: Sql | Tx, kind: EventKind) {
   return kind === 'task' ? sql`x.status = 'closed'` : sql`x.status <> 'active'`;
 }
 
+/**
+ * A raw event of `r` that keeps its record from being pruned: one still waiting to be folded,
+ * or one whose dead letter is neither replayed nor purged. Deleting that one would destroy
+ * the only copy of an acknowledged event the operator has not dealt with yet (a replay after
+ * the prune found nothing to replay).
+ */
+function unresolved(sql: Sql | Tx) {
+  return sql`((r.folded_at is null and r.dead_lettered_at is null)
+    or (r.dead_lettered_at is not null and exists (select 1 from dead_letters d where d.raw_event_id = r.id and d.replayed_at is null)))`;
+}
+
 function eligible(sql: Sql | Tx, kind: EventKind, scope: PruneScope) {
   return sql`x.raw_pruned_at is null and ${finished(sql, kind)} and x.last_event_at < ${scope.cutoff.toISOString()}::timestamptz
     ${scope.tenant === undefined ? sql`` : sql`and x.tenant = ${scope.tenant}`}`;
@@ -82,7 +93,7 @@ export async function prunePlan(sql: Sql, scope: PruneScope): Promise<PrunePlanR
       from ${table(sql, kind)} x
       cross join lateral (
         select count(*) filter (where r.folded_at is not null or r.dead_lettered_at is not null) as stored,
-               count(*) filter (where r.folded_at is null and r.dead_lettered_at is null) as pending
+               count(*) filter (where ${unresolved(sql)}) as pending
         from raw_events r
         where r.tenant = x.tenant and r.kind = ${kind} and r.subject_id = x.id
       ) p
@@ -105,7 +116,7 @@ export interface PrunePassResult {
   scanned: number;
   /** Records stamped raw_pruned_at, with the number of raw events deleted for each (tenant, kind). */
   archived: { tenant: string; kind: EventKind; records: number; rawEvents: number }[];
-  /** Candidates left alone: raw events still waiting to be folded (or archived meanwhile). */
+  /** Candidates left alone: raw events still waiting to be folded or in unresolved dead letters (or archived meanwhile). */
   skipped: number;
   /** null when this kind is walked to the end. */
   cursor: PruneCursor | null;
@@ -115,8 +126,8 @@ export interface PrunePassResult {
  * One transaction of a prune: up to `limit` finished, old records of `kind` after `after`.
  * Each record is locked like a fold (so no fold of it runs meanwhile), checked again,
  * stamped raw_pruned_at, and its folded or dead-lettered raw events deleted,
- * PRUNE_DELETE_CHUNK rows per statement. A record with an event still waiting to be folded
- * is skipped (a later run takes it); an event inserted while the transaction runs is
+ * PRUNE_DELETE_CHUNK rows per statement. A record with an event still waiting to be folded,
+ * or dead-lettered and neither replayed nor purged, is skipped (a later run takes it); an event inserted while the transaction runs is
  * unfolded, so it is not deleted, and its fold dead-letters it.
  */
 export async function prunePass(sql: Sql, kind: EventKind, scope: PruneScope, after: PruneCursor | null, limit: number): Promise<PrunePassResult> {
@@ -138,7 +149,7 @@ export async function prunePass(sql: Sql, kind: EventKind, scope: PruneScope, af
       where x.tenant = u.t and x.id = u.i and ${eligible(tx, kind, scope)}
         and not exists (
           select 1 from raw_events r
-          where r.tenant = x.tenant and r.kind = ${kind} and r.subject_id = x.id and r.folded_at is null and r.dead_lettered_at is null)
+          where r.tenant = x.tenant and r.kind = ${kind} and r.subject_id = x.id and ${unresolved(tx)})
       returning x.tenant, x.id`;
     const perTenant = new Map<string, { records: number; rawEvents: number }>();
     for (const s of stamped) {
