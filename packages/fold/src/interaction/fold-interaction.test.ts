@@ -359,6 +359,25 @@ describe('foldInteraction', () => {
       expect(interaction).toMatchObject({ lastQueueId: BILLING.id, abandoned: true });
     });
 
+    it('a transfer naming the queue it leaves opens one queue leg, in the queue the next QUEUED names', () => {
+      // CCE's TRANSFERRED carries the task's queue at that moment, the one it leaves.
+      const { segments } = foldInteraction([
+        ev('QUEUED', s(10), { queue: SALES }),
+        ev('ROUTED', s(20), { agent: ALICE }),
+        ev('TRANSFERRED', s(50), { reason: 'agent_transfer', agent: ALICE, queue: SALES }),
+        ev('QUEUED', s(52), { queue: BILLING }),
+        ev('ROUTED', s(80), { agent: BOB }),
+        ev('CLOSED', s(200), { reason: 'agent' }),
+      ]);
+      expect(segments.map((l) => [l.type, l.startType, l.endType, l.queueId, l.startedAt, l.endedAt])).toEqual([
+        ['queue', 'queued', 'routed', SALES.id, s(10), s(20)],
+        ['agent', 'routed', 'transferred:agent', SALES.id, s(20), s(50)],
+        // Not a 2 s Sales leg ended "requeued" and a Billing one after it.
+        ['queue', 'transferred:agent', 'routed', BILLING.id, s(50), s(80)],
+        ['agent', 'routed', 'closed', BILLING.id, s(80), s(200)],
+      ]);
+    });
+
     it('an agent who let the task ring out (RONA) is not its agent, and the ringing is waiting', () => {
       const { interaction } = foldInteraction([
         ev('QUEUED', s(10), { queue: SALES, ewt: 30 }),

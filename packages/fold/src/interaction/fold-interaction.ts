@@ -108,6 +108,8 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
     return leg;
   };
 
+  // The queue leg a TRANSFERRED opened, until the QUEUED that names the queue it went to.
+  let transit: SegmentRecord | null = null;
   for (const e of events) {
     const b = e.body;
     rec.lastEventAt = Math.max(rec.lastEventAt, e.at);
@@ -142,7 +144,15 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
           rec.ewtLast = b.ewt;
         }
         rec.firstQueuedAt ??= e.at;
-        if (current?.type === 'queue') {
+        if (current?.type === 'queue' && current === transit) {
+          // The first QUEUED after a transfer says where the task went: the queue the TRANSFERRED
+          // named (the one it left, as CCE sends it) only held the leg until then.
+          if (b.queue) {
+            current.queueId = b.queue.id;
+            current.queueName = b.queue.name ?? null;
+          }
+          transit = null;
+        } else if (current?.type === 'queue') {
           if (b.queue && current.queueId && b.queue.id !== current.queueId) {
             closeLeg('requeued', e.at);
             openLeg('queue', 'requeued', e.at, b);
@@ -183,7 +193,7 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
         rec.transferCount++;
         // The flow re-creates the task with the same taskId: the customer waits again from now, in
         // the queue the transfer names, if it names one (else the following QUEUED fills it in).
-        openLeg('queue', kind, e.at, b, b.queue ?? null);
+        transit = openLeg('queue', kind, e.at, b, b.queue ?? null);
         rec.status = 'queued';
         break;
       }
