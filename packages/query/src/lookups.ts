@@ -96,7 +96,8 @@ export async function history(db: Db, who: ApiPrincipal, by: { contact: string }
     disposition: r.disposition,
     duration: r.totalMs === null ? null : r.totalMs / 1000,
     status: r.status,
-    content: r.content === null ? null : r.content.slice(0, 80),
+    // The fold keeps text_preview to 80 characters; slicing UTF-16 units again could halve an emoji.
+    content: r.content,
   }));
 }
 

@@ -22,7 +22,7 @@ export function semanticKey(e: OrderedTaskEvent): string {
 }
 
 /**
- * The most events of one second that are rebuilt as a transfer chain. A real second holds a
+ * The most distinct events (state changes) of one second that are rebuilt as a transfer chain. A real second holds a
  * handful (a transfer, the re-creation, its queueing and routing); the chain's search costs
  * grow with the cube of the second's size (4,500 events: 15 s of a worker's event loop, every
  * tenant's folds waiting behind it), so a sender that stamps more to one second gets the plain
@@ -38,7 +38,8 @@ export function taskEventsInFoldOrder<T extends OrderedTaskEvent>(events: readon
     let end = start + 1;
     while (end < sorted.length && sorted[end]!.at === sorted[start]!.at) end++;
     const second = sorted.slice(start, end);
-    const chained = second.length <= MAX_CHAIN_SECOND_EVENTS && second.some((e) => e.type === 'TRANSFERRED');
+    // Distinct changes: redeliveries of one change under new ids must not push a second over.
+    const chained = second.some((e) => e.type === 'TRANSFERRED') && new Set(second.map(semanticKey)).size <= MAX_CHAIN_SECOND_EVENTS;
     if (chained) out.push(...chainOfSecond(second, agentRoutedBefore(out), out.length === 0, queueWaitingBefore(out)));
     else out.push(...duplicatesWithTheirFirst(second));
     start = end;
@@ -134,7 +135,9 @@ function chainOfSecond<T extends OrderedTaskEvent>(second: T[], openBefore: stri
         take(routing);
         routed = { agent: routing.body.agent?.id };
       } else {
-        // Nothing routed for it to end in this second: a transfer of a queued task, as it stands.
+        // Nothing routed for it to end in this second: a transfer of a queued task, as it stands;
+        // an update of the wait it ends (a QUEUED of the queue the task waits in) came before it.
+        if (waitingIn !== undefined) take(find('QUEUED', (q) => q.body.queue?.id === waitingIn));
         takeTransfer(find('TRANSFERRED'));
       }
       continue;

@@ -6,19 +6,22 @@ import { splitVariables, mergeVariables } from './variables';
 import { classifyClose, transferKind } from './reasons';
 
 const TEXT_PREVIEW_CHARS = 80;
+const MAX_UNITS_PER_CHARACTER = 16;
 // Grapheme clusters do not depend on the locale; one is named so the fold is the same everywhere.
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
  * The first `n` characters as a reader counts them (grapheme clusters): slicing UTF-16 units cut
- * an emoji in half and Postgres stored the lone surrogate as U+FFFD.
+ * an emoji in half and Postgres stored the lone surrogate as U+FFFD. At most 16 UTF-16 units a
+ * character: one cluster can be any length (a letter with 200,000 combining accents), and the
+ * preview must stay a preview.
  */
 function firstCharacters(text: string, n: number): string {
   if (text.length <= n) return text;
   let out = '';
   let taken = 0;
   for (const { segment } of graphemes.segment(text)) {
-    if (taken++ === n) break;
+    if (taken++ === n || out.length + segment.length > n * MAX_UNITS_PER_CHARACTER) break;
     out += segment;
   }
   return out;
@@ -108,8 +111,14 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
     return leg;
   };
 
-  // The queue leg a TRANSFERRED opened, until the QUEUED that names the queue it went to.
+  // The queue leg a TRANSFERRED opened, until a QUEUED or ROUTED names the queue it went to.
   let transit: SegmentRecord | null = null;
+  const settleTransit = (leg: SegmentRecord, queue: { id: string; name?: string | undefined }) => {
+    // The same queue keeps its known name when this event names only the id (a RONA back to it).
+    leg.queueName = queue.name ?? (queue.id === leg.queueId ? leg.queueName : null);
+    leg.queueId = queue.id;
+    transit = null;
+  };
   for (const e of events) {
     const b = e.body;
     rec.lastEventAt = Math.max(rec.lastEventAt, e.at);
@@ -144,14 +153,10 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
           rec.ewtLast = b.ewt;
         }
         rec.firstQueuedAt ??= e.at;
-        if (current?.type === 'queue' && current === transit) {
-          // The first QUEUED after a transfer says where the task went: the queue the TRANSFERRED
-          // named (the one it left, as CCE sends it) only held the leg until then.
-          if (b.queue) {
-            current.queueId = b.queue.id;
-            current.queueName = b.queue.name ?? null;
-          }
-          transit = null;
+        if (current?.type === 'queue' && current === transit && b.queue) {
+          // The first QUEUED after a transfer that names a queue says where the task went: the
+          // queue the TRANSFERRED named (the one it left, as CCE sends it) only held the leg until then.
+          settleTransit(current, b.queue);
         } else if (current?.type === 'queue') {
           if (b.queue && current.queueId && b.queue.id !== current.queueId) {
             closeLeg('requeued', e.at);
@@ -177,6 +182,8 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
         }
         if (current?.type === 'agent' && current.agentId === (b.agent?.id ?? null)) break;
         let queue: { id: string; name?: string | undefined } | null = b.queue ?? null;
+        // Routed straight from a transfer: the routing's queue is where the task went.
+        if (current?.type === 'queue' && current === transit && b.queue) settleTransit(current, b.queue);
         if (current?.type === 'queue') {
           queue ??= current.queueId ? { id: current.queueId, name: current.queueName ?? undefined } : null;
           closeLeg('routed', e.at);
