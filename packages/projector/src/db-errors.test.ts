@@ -19,6 +19,7 @@ describe('isDatabaseUnavailable: waited out, not charged to the event', () => {
     ['23505'], // unique violation: the data
     ['22P02'], // invalid text representation
     ['57014'], // statement cancelled: a record whose fold runs too long is that record's problem
+    ['53400'], // configuration limit exceeded (temp_file_limit): the statement's own doing
     ['40P01'], // deadlock: retried by the job's attempts
   ])('%s is not', (code) => expect(isDatabaseUnavailable(err(code))).toBe(false));
 
