@@ -1,5 +1,5 @@
 -- The views' seconds rounded to the millisecond they are measured in (numeric division printed
--- 1425.6220000000000000), and three columns the tables had but the views did not: whether a
+-- 1425.6220000000000000), and two columns the tables had but the views did not: whether a
 -- record's start was inferred, and the node id of the step a running execution is on (seed 003's
 -- "Current Workflow Item Id"). Same names and types, new columns last: BI queries keep working.
 CREATE OR REPLACE VIEW "v_interactions" AS

@@ -56,7 +56,19 @@ beforeAll(async () => {
     { kind: 'flow' as const, eventId: `code-${x.id}`, body: { type: 'step.executed', executionId: `fx-${x.id}`, timestamp: iso(x.createdAt - 13_000), seq: 3, stepType: 'play_message', name: 'Goodbye', ...(i % 4 === 0 ? { error: { code: 'TTS', message: 'speech failed' } } : {}) } },
     { kind: 'flow' as const, eventId: `msg-${x.id}`, body: { type: 'step.executed', executionId: `fx-${x.id}`, timestamp: iso(x.createdAt - 12_000), seq: 4, stepType: 'script', name: 'Parse payload', ...(i % 2 === 0 ? { error: { message: 'JSON parse error' } } : {}) } },
   ]);
-  await storeAndFold(env, 'acme', [...planned.flatMap(eventsFor), ...unnamed, ...failing]);
+  // Just outside the 7 local days (8 to 11 days ago), every kind again: an example whose date
+  // range is wrong or missing counts them.
+  const older = plan('sx-old', 12, NOW - 8 * DAY, 3 * DAY);
+  const olderFailing = older.flatMap((x) => [
+    { kind: 'flow' as const, eventId: `old-http-${x.id}`, body: { type: 'step.executed', executionId: `fx-${x.id}`, timestamp: iso(x.createdAt - 14_000), seq: 2, stepType: 'http_request', name: 'CRM lookup', httpStatus: 500 } },
+    { kind: 'flow' as const, eventId: `old-msg-${x.id}`, body: { type: 'step.executed', executionId: `fx-${x.id}`, timestamp: iso(x.createdAt - 12_000), seq: 4, stepType: 'script', name: 'Parse payload', error: { message: 'JSON parse error' } } },
+  ]);
+  const oldAbandon = [
+    task('sx-old-abandon', 'CREATED', NOW - 9 * DAY),
+    task('sx-old-abandon', 'QUEUED', NOW - 9 * DAY + 1_000, { queue: { id: 'q-overflow', name: 'Overflow' } }),
+    task('sx-old-abandon', 'CLOSED', NOW - 9 * DAY + 60_000, { reason: 'customer' }),
+  ];
+  await storeAndFold(env, 'acme', [...planned.flatMap(eventsFor), ...unnamed, ...failing, ...older.flatMap(eventsFor), ...olderFailing, ...oldAbandon]);
 });
 afterAll(async () => {
   await p.close();

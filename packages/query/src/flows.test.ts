@@ -16,5 +16,11 @@ describe('flow versions', () => {
       { value: 'beta', label: 'beta' },
     ]);
     expect(versionOptions([])).toEqual([]);
+    // 020 is not 20 to the filter (it matches the digits as written), so it is an option of its own.
+    expect(versionOptions(['020', '20', 'v20'])).toEqual([
+      { value: '020', label: 'v020' },
+      { value: '20', label: 'v20' },
+    ]);
+    expect(versionSpellings('020')).not.toContain('20');
   });
 });

@@ -188,15 +188,16 @@ export function versionSpellings(version: string): string[] {
  * versions in numeric order, then any other text as sent.
  */
 export function versionOptions(stored: string[]): { value: string; label: string }[] {
-  const numbered = new Map<number, string>();
+  // Keyed by the digits as written: the filter matches `020` only as `020`, so it stays its own option.
+  const numbered = new Set<string>();
   const other = new Set<string>();
   for (const v of stored) {
     const bare = v.trim().replace(/^v(?=\d)/i, '');
-    if (/^\d+$/.test(bare)) numbered.set(Number(bare), bare);
+    if (/^\d+$/.test(bare)) numbered.add(bare);
     else other.add(v);
   }
   return [
-    ...[...numbered.entries()].sort(([a], [b]) => a - b).map(([, bare]) => ({ value: bare, label: `v${bare}` })),
+    ...[...numbered].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : 1)).map((bare) => ({ value: bare, label: `v${bare}` })),
     ...[...other].sort().map((v) => ({ value: v, label: v })),
   ];
 }
