@@ -122,7 +122,7 @@ describe('foldInteraction', () => {
       expect(preview('👨‍👩‍👧‍👦'.repeat(81))).toBe('👨‍👩‍👧‍👦'.repeat(80));
       expect(preview('short')).toBe('short');
       // One cluster can be any length: the preview stays a preview.
-      expect(preview('a' + '\u0301'.repeat(200_000)).length).toBeLessThanOrEqual(80 * 16);
+      expect(preview('a' + '\u0301'.repeat(200_000))!.length).toBeLessThanOrEqual(80 * 16);
     });
 
     it('builds a queue leg (queued → routed) and an agent leg (routed → closed)', () => {
