@@ -1152,6 +1152,8 @@ describe('a transfer chain stamped to one second', () => {
       ),
       // Routings that name the queue they took the task from, as CCE's do.
       routedFromQueue: fc.boolean(),
+      // Transfers that name the queue the task leaves, as CCE's do.
+      transferNamesQueue: fc.boolean(),
       finalRouting: fc.boolean(),
       close: fc.option(fc.constantFrom('agent', 'customer', 'system'), { nil: undefined }),
       // Mostly well under a second apart, so many events share theirs once stamped to it.
@@ -1177,7 +1179,7 @@ describe('a transfer chain stamped to one second', () => {
             push('ROUTED', { agent: { id: `A${i}` }, ...from() });
             // Each reason its own text (padded; the kind reads it trimmed): two transfers naming no
             // agent with one reason in one second would be one state change.
-            push('TRANSFERRED', { ...(c.namesAgent ? { agent: { id: `A${i}` } } : {}), reason: c.reason + ' '.repeat(i) });
+            push('TRANSFERRED', { ...(c.namesAgent ? { agent: { id: `A${i}` } } : {}), reason: c.reason + ' '.repeat(i), ...(sc.transferNamesQueue ? { queue: { id: waitingIn } } : {}) });
             if (c.recreate) push('CREATED', {});
             // Its own EWT: two QUEUEDs of one queue with one EWT in one second are one state change.
             push('QUEUED', { queue: { id: c.queue }, ewt: 100 + i });
@@ -1200,7 +1202,7 @@ describe('a transfer chain stamped to one second', () => {
           if (sc.withCreated) expect(folded.interaction.createdInferred).toBe(false);
           expect(foldInteraction([...stamped].reverse())).toEqual(folded);
         }),
-        { numRuns: 500 },
+        { numRuns: 1_000 },
       );
     });
   });

@@ -1,9 +1,9 @@
 /**
  * The queue leg a TRANSFERRED opens (review of 2026-12-04): CCE's TRANSFERRED names the queue the
  * task leaves; the leg holds it until a QUEUED or ROUTED names where the task went, and the same
- * legs come out whether the events are stamped to the millisecond or to the second.
+ * legs come out whether the events are stamped to the millisecond or to the second (the property
+ * test in fold-interaction.test.ts covers that with transfers naming their queue).
  */
-import fc from 'fast-check';
 import type { TaskEventBody, TaskEventType } from '@cxfold/contracts';
 import { foldInteraction } from './fold-interaction';
 import type { TaskEventEnvelope } from './types';
@@ -61,52 +61,6 @@ test('a transfer of a queued task sharing its second with that wait\'s EWT updat
   ];
   const stamped = exact.map((e) => ({ ...e, at: Math.floor(e.at / 1000) * 1000 }));
   expect(legs(stamped)).toEqual(legs(exact));
-});
-
-describe('property: a scenario whose TRANSFERREDs name the queue they leave, stamped to whole seconds, folds as to the millisecond', () => {
-  const mk = (eventId: string, type: TaskEventEnvelope['type'], at: number, body: Partial<TaskEventEnvelope['body']> = {}): TaskEventEnvelope => ({
-    eventId,
-    type,
-    at,
-    body: { taskId: 'task-1', timestamp: new Date(at).toISOString(), eventType: type, ...body } as TaskEventBody,
-  });
-  const scenarioArb = fc.record({
-    start: fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2026, 0, 1) }),
-    withCreated: fc.boolean(),
-    cycles: fc.array(fc.record({ reason: fc.constantFrom('rona', 'agent_logout', 'agent_transfer'), recreate: fc.boolean(), queue: fc.constantFrom('Q0', 'Q1', 'Q2'), namesAgent: fc.boolean() }), { maxLength: 4 }),
-    finalRouting: fc.boolean(),
-    close: fc.option(fc.constantFrom('agent', 'customer', 'system'), { nil: undefined }),
-    gaps: fc.array(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 400 }), weight: 4 }, { arbitrary: fc.integer({ min: 401, max: 5_000 }), weight: 1 }), { minLength: 30, maxLength: 30 }),
-  });
-  it('same legs (queues included) stamped to seconds as to the millisecond', () => {
-    fc.assert(
-      fc.property(scenarioArb, (sc) => {
-        const events: TaskEventEnvelope[] = [];
-        let t = sc.start;
-        const push = (type: TaskEventType, body: Partial<TaskEventBody>) => {
-          t += sc.gaps[events.length % sc.gaps.length]!;
-          events.push(mk(`p-${String(events.length).padStart(3, '0')}`, type, t, body));
-        };
-        if (sc.withCreated) push('CREATED', {});
-        push('QUEUED', { queue: { id: 'Q0' }, ewt: -1 });
-        let waitingIn = 'Q0';
-        sc.cycles.forEach((c, i) => {
-          push('ROUTED', { agent: { id: `A${i}` }, queue: { id: waitingIn } });
-          push('TRANSFERRED', { ...(c.namesAgent ? { agent: { id: `A${i}` } } : {}), reason: c.reason + ' '.repeat(i), queue: { id: waitingIn } });
-          if (c.recreate) push('CREATED', {});
-          push('QUEUED', { queue: { id: c.queue }, ewt: 100 + i });
-          waitingIn = c.queue;
-        });
-        if (sc.finalRouting) push('ROUTED', { agent: { id: 'A-final' }, queue: { id: waitingIn } });
-        if (sc.close) push('CLOSED', { reason: sc.close });
-        const exact = foldInteraction(events);
-        const stamped = events.map((e) => ({ ...e, at: Math.floor(e.at / 1000) * 1000 }));
-        const folded = foldInteraction(stamped);
-        expect(folded.segments.map((x) => [x.type, x.queueId, x.agentId, x.endType])).toEqual(exact.segments.map((x) => [x.type, x.queueId, x.agentId, x.endType]));
-      }),
-      { numRuns: 2000 },
-    );
-  });
 });
 
 test('semantic duplicates (redeliveries under new ids) do not change the legs of a transfer second', () => {
