@@ -158,13 +158,10 @@ describe('Redis connected but not answering (process stopped)', () => {
 describe('a full backlog, then Redis stops answering', () => {
   let s: PrivateRedisPipeline;
   beforeAll(async () => {
-    s = await startPrivateRedisPipeline({ BACKLOG_SOFT_LIMIT: '1', BACKLOG_HARD_LIMIT: '3', BACKLOG_POLL_MS: '100' });
+    s = await startPrivateRedisPipeline({ BACKLOG_SOFT_LIMIT: '1', BACKLOG_HARD_LIMIT: '3', BACKLOG_POLL_MS: '100', SWEEP_GRACE_MS: '500', SWEEP_INTERVAL_MS: '200' });
     await s.p.worker!.fold.pause();
   });
-  afterAll(async () => {
-    s.p.worker!.fold.resume();
-    await s.close();
-  });
+  afterAll(() => s.close());
 
   test('the unknown depth refuses nothing: 202s while Redis hangs or is gone, 503 again once it answers full', async () => {
     for (let i = 0; i < 4; i++) expect((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status).toBe(202);
@@ -188,10 +185,13 @@ describe('a full backlog, then Redis stops answering', () => {
       for (let i = 0; i < 3; i++) statuses.push((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status);
     } finally {
       await s.redis.restart();
+      s.p.worker!.fold.resume();
     }
     expect(statuses).toEqual([202, 202, 202, 202, 202, 202]);
     const stored = await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
     expect(stored.n).toBe(4 + 6);
+    // The restarted Redis lost every job: the sweeper enqueues them again and all fold.
+    await eventually(async () => (await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where folded_at is not null`)).n === 10, 30_000);
   });
 });
 

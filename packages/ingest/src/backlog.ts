@@ -25,6 +25,8 @@ export class BacklogMonitor {
   private current: BacklogLevel = 'ok';
   private polling = false;
   private lastAnswerAt = Date.now();
+  /** Redis has not answered since the last warning: one line an outage, not one a poll. */
+  private silent = false;
 
   constructor(
     private readonly queue: FoldQueue,
@@ -47,13 +49,16 @@ export class BacklogMonitor {
     if (next !== this.current) this.logger.warn({ component: 'backlog', depth: this.depth, level: next, limits: this.limits }, `fold backlog ${next}`);
     this.current = next;
     this.lastAnswerAt = Date.now();
+    if (this.silent) this.logger.info({ component: 'backlog', depth: this.depth, level: next }, 'fold backlog readable again');
+    this.silent = false;
   }
 
   /** Redis did not answer: the depth is unknown, so nothing is refused for it. */
   private unknown(err: unknown): void {
-    if (this.current !== 'ok') {
-      this.logger.warn({ component: 'backlog', err, lastDepth: this.depth }, 'fold backlog unknown (Redis is not answering): accepting, the sweeper enqueues what Redis missed');
+    if (!this.silent) {
+      this.logger.warn({ component: 'backlog', err, lastDepth: this.depth, lastLevel: this.current }, 'fold backlog unknown (Redis is not answering): accepting, the sweeper enqueues what Redis missed');
     }
+    this.silent = true;
     this.current = 'ok';
   }
 
