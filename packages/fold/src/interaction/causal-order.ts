@@ -22,11 +22,11 @@ export function semanticKey(e: OrderedTaskEvent): string {
 }
 
 /**
- * The most distinct events (state changes) of one second that are rebuilt as a transfer chain. A real second holds a
- * handful (a transfer, the re-creation, its queueing and routing); the chain's search costs
- * grow with the cube of the second's size (4,500 events: 15 s of a worker's event loop, every
- * tenant's folds waiting behind it), so a sender that stamps more to one second gets the plain
- * canonical order for it.
+ * The most distinct events (state changes) of one second that are rebuilt as a transfer chain.
+ * A real second holds a handful (a transfer, the re-creation, its queueing and routing); the
+ * chain's search costs grow with the cube of the second's size (4,500 events: 15 s of a
+ * worker's event loop, every tenant's folds waiting behind it), so a sender that stamps more to
+ * one second gets the plain canonical order for it.
  */
 export const MAX_CHAIN_SECOND_EVENTS = 100;
 

@@ -199,7 +199,7 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
         closeLeg(kind, e.at);
         rec.transferCount++;
         // The flow re-creates the task with the same taskId: the customer waits again from now, in
-        // the queue the transfer names, if it names one (else the following QUEUED fills it in).
+        // the queue the transfer names (the one it leaves) until a QUEUED or ROUTED names where it went.
         transit = openLeg('queue', kind, e.at, b, b.queue ?? null);
         rec.status = 'queued';
         break;
