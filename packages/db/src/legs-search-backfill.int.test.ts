@@ -26,20 +26,20 @@ const backfill = ['0011_interaction_legs_search.sql', '0012_agents_search_answer
 
 test('the migration fills the search columns from the legs exactly as the worker writes them', async () => {
   const legs = [
-    { queueId: 'q-sales', agentId: null, agentName: null, endType: 'routed' },
-    { queueId: 'q-sales', agentId: 'a-2', agentName: 'Zoë Ärger', endType: 'transferred:agent' },
-    { queueId: 'Q-upper', agentId: null, agentName: null, endType: 'routed' },
+    { type: 'queue', queueId: 'q-sales', agentId: null, agentName: null, endType: 'routed' },
+    { type: 'agent', queueId: 'q-sales', agentId: 'a-2', agentName: 'Zoë Ärger', endType: 'transferred:agent' },
+    { type: 'queue', queueId: 'Q-upper', agentId: null, agentName: null, endType: 'routed' },
     // Offered to Rita, who let it ring out: not an agent of this interaction.
-    { queueId: 'Q-upper', agentId: 'a-3', agentName: 'Rita Ringout', endType: 'transferred:rona' },
-    { queueId: 'q-billing', agentId: 'a-1', agentName: 'ann smith', endType: 'requeued' },
-    { queueId: null, agentId: 'a-2', agentName: 'Zoë Ärger', endType: null },
+    { type: 'agent', queueId: 'Q-upper', agentId: 'a-3', agentName: 'Rita Ringout', endType: 'transferred:rona' },
+    { type: 'agent', queueId: 'q-billing', agentId: 'a-1', agentName: 'ann smith', endType: 'requeued' },
+    { type: 'agent', queueId: null, agentId: 'a-2', agentName: 'Zoë Ärger', endType: null },
   ];
   const sql = env.db.sql;
   await sql`insert into interactions (tenant, id, direction, status, created_at, last_event_at, event_count)
             values ('acme', 'i-1', 'inbound', 'closed', now(), now(), 1), ('acme', 'i-none', 'inbound', 'new', now(), now(), 1)`;
   for (const [n, l] of legs.entries()) {
     await sql`insert into segments (tenant, interaction_id, number, type, start_type, end_type, queue_id, agent_id, agent_name, started_at)
-              values ('acme', 'i-1', ${n}, ${l.agentId ? 'agent' : 'queue'}, 'queued', ${l.endType}, ${l.queueId}, ${l.agentId}, ${l.agentName}, now())`;
+              values ('acme', 'i-1', ${n}, ${l.type}, 'queued', ${l.endType}, ${l.queueId}, ${l.agentId}, ${l.agentName}, now())`;
   }
   await sql.unsafe(backfill);
   const rows = await sql<{ id: string; agents_search: string }[]>`select id, agents_search from interactions where tenant = 'acme' order by id`;

@@ -1,4 +1,4 @@
-import type { FoldedFlowExecution, FoldedInteraction } from '@cxfold/fold';
+import { rangOut, type FoldedFlowExecution, type FoldedInteraction } from '@cxfold/fold';
 import type postgres from 'postgres';
 import { interactions, segments, flowExecutions, flowSteps } from './schema';
 import { bulkInsert, deleteOtherChildren, pgArrayLiteral } from './bulk-write';
@@ -79,15 +79,12 @@ const date = (ms: number | null) => (ms === null ? null : iso(ms));
  * What the Agent filter searches: the agent id and name of every leg that did not ring out,
  * sorted, one per line (migrations 0011 and 0012 fill older rows the same way).
  */
-export function legSearchColumns(legs: readonly { agentId: string | null; agentName: string | null; endType?: string | null }[]): { agents_search: string } {
+export function legSearchColumns(legs: readonly { type: string; agentId: string | null; agentName: string | null; endType: string | null }[]): { agents_search: string } {
   const lines = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))].sort().join('\n');
   // An agent who let the offer ring out (RONA) never handled the interaction (seed 001: "handled by").
-  const handled = legs.filter((l) => l.endType !== RANG_OUT);
+  const handled = legs.filter((l) => !rangOut(l));
   return { agents_search: lines(handled.flatMap((l) => [l.agentId, l.agentName])) };
 }
-
-/** The end type of an agent leg whose offer nobody answered (a RONA redirect). */
-export const RANG_OUT = 'transferred:rona';
 
 export async function writeInteractions(tx: Tx, folded: { tenant: string; result: FoldedInteraction }[]): Promise<void> {
   if (folded.length === 0) return;

@@ -1,5 +1,6 @@
 export { foldInteraction } from './interaction/fold-interaction';
 export { taskEventsInFoldOrder, type OrderedTaskEvent } from './interaction/causal-order';
+export { RANG_OUT, rangOut } from './interaction/reasons';
 export type * from './interaction/types';
 export { foldFlowExecution } from './flow/fold-flow-execution';
 export type * from './flow/types';

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, exists, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { flowExecutions, interactions, rawEvents, savedSearches, segments, RANG_OUT, type ApiPrincipal, type Db } from '@cxfold/db';
+import { flowExecutions, interactions, rawEvents, savedSearches, segments, type ApiPrincipal, type Db } from '@cxfold/db';
 import { interactionScope } from './scope';
 import { flowScope, versionOptions } from './flows';
 import { toCxEngageDetail } from './cxengage';
-import { taskEventsInFoldOrder, type OrderedTaskEvent } from '@cxfold/fold';
+import { RANG_OUT, taskEventsInFoldOrder, type OrderedTaskEvent } from '@cxfold/fold';
 import { parseTaskEventType } from '@cxfold/contracts';
 
 export const FILTER_FIELDS = ['flows', 'entry-points', 'queues', 'channels', 'dispositions', 'tags', 'versions'] as const;

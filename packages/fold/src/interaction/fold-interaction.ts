@@ -3,7 +3,7 @@ import { uniqueById } from '../order';
 import { semanticKey, taskEventsInFoldOrder } from './causal-order';
 import type { FoldedInteraction, InteractionRecord, SegmentRecord, TaskEventEnvelope } from './types';
 import { splitVariables, mergeVariables } from './variables';
-import { classifyClose, transferKind } from './reasons';
+import { classifyClose, rangOut, transferKind } from './reasons';
 
 const TEXT_PREVIEW_CHARS = 80;
 const MAX_UNITS_PER_CHARACTER = 16;
@@ -237,11 +237,11 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
   for (const leg of segments) {
     if (leg.durationMs === null) continue;
     // An agent leg ended by a RONA was an offer nobody answered: the customer was still waiting.
-    if (leg.type === 'queue' || unanswered(leg)) rec.queueMs += leg.durationMs;
+    if (leg.type === 'queue' || rangOut(leg)) rec.queueMs += leg.durationMs;
     else rec.handleMs += leg.durationMs;
   }
   // The record's agent is the last one who took the task, not one who let it ring out.
-  const answered = segments.filter((leg) => leg.type === 'agent' && !unanswered(leg)).at(-1);
+  const answered = segments.filter((leg) => leg.type === 'agent' && !rangOut(leg)).at(-1);
   if (!answered) {
     rec.lastAgentId = null;
     rec.lastAgentName = null;
@@ -253,9 +253,6 @@ export function foldInteraction(input: readonly TaskEventEnvelope[]): FoldedInte
   if (rec.firstQueuedAt !== null) rec.selfServiceMs = Math.max(0, rec.firstQueuedAt - rec.createdAt);
   return { interaction: rec, segments };
 }
-
-/** An agent leg that ended in a redirect on no answer (RONA): offered, never answered. */
-const unanswered = (leg: SegmentRecord) => leg.type === 'agent' && leg.endType === 'transferred:rona';
 
 function takeDescriptiveFields(rec: InteractionRecord, b: TaskEventBody): void {
   if (b.mediaType) rec.channel ??= b.mediaType.toLowerCase();

@@ -1,3 +1,9 @@
+/** The end type of an agent leg whose offer nobody answered (a redirect on no answer, RONA). */
+export const RANG_OUT = 'transferred:rona';
+
+/** An agent leg that rang out: offered, never answered, so waiting time and not the agent's. */
+export const rangOut = (leg: { type: string; endType: string | null }): boolean => leg.type === 'agent' && leg.endType === RANG_OUT;
+
 /** TRANSFERRED reasons → the suffix of a leg's end/start type. */
 export function transferKind(reason: string | undefined): string {
   switch (reason?.trim().toLowerCase()) {

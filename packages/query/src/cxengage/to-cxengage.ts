@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { interactions, segments, flowExecutions } from '@cxfold/db';
+import { rangOut } from '@cxfold/fold';
 
 /**
  * CxEngage "Get a Specific Interaction" (seed 004) from our folded records.
@@ -245,7 +246,7 @@ function segmentCreator(i: InteractionRow, group: SegmentGroup, previous: Segmen
 /** segmentToAgentId: the agent who accepted a transfer segment's work (see CxEngageSegment). */
 function segmentAcceptor(group: SegmentGroup): string | null {
   if (group.number === 0) return null;
-  return group.legs.find((l) => l.type === 'agent' && l.endType !== 'transferred:rona')?.agentId ?? null;
+  return group.legs.find((l) => l.type === 'agent' && !rangOut(l))?.agentId ?? null;
 }
 
 function toSegment(i: InteractionRow, group: SegmentGroup, previous: SegmentGroup | undefined, next: SegmentGroup | undefined): CxEngageSegment {
