@@ -178,8 +178,14 @@ export async function getFlowExecution(db: Db, who: ApiPrincipal, id: string, st
  * shows "v20"; the contract takes a number or text). Matched as a list, so the version index serves it.
  */
 export function versionSpellings(version: string): string[] {
+  const bare = versionNumber(version);
+  return bare !== null ? [bare, `v${bare}`, `V${bare}`] : [version];
+}
+
+/** The digits of a numbered version as written (`v20` → `20`), or null for any other text. */
+function versionNumber(version: string): string | null {
   const bare = version.trim().replace(/^v(?=\d)/i, '');
-  return /^\d+$/.test(bare) ? [bare, `v${bare}`, `V${bare}`] : [version];
+  return /^\d+$/.test(bare) ? bare : null;
 }
 
 /**
@@ -192,8 +198,8 @@ export function versionOptions(stored: string[]): { value: string; label: string
   const numbered = new Set<string>();
   const other = new Set<string>();
   for (const v of stored) {
-    const bare = v.trim().replace(/^v(?=\d)/i, '');
-    if (/^\d+$/.test(bare)) numbered.add(bare);
+    const bare = versionNumber(v);
+    if (bare !== null) numbered.add(bare);
     else other.add(v);
   }
   return [
