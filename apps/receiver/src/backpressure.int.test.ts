@@ -164,7 +164,13 @@ describe('a full backlog, then Redis stops answering', () => {
   afterAll(() => s.close());
 
   test('the unknown depth refuses nothing: 202s while Redis hangs or is gone, 503 again once it answers full', async () => {
-    for (let i = 0; i < 4; i++) expect((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status).toBe(202);
+    // The monitor polls every 100 ms, so it may see the hard limit (3 waiting) before the
+    // fourth send: that one is then refused, and the backlog is full either way.
+    const first: number[] = [];
+    for (let i = 0; i < 4; i++) first.push((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status);
+    expect(first.slice(0, 3)).toEqual([202, 202, 202]);
+    expect([202, 503]).toContain(first[3]);
+    const acceptedFirst = first.filter((st) => st === 202).length;
     await eventually(async () => s.p.receiver.backlog.level === 'full');
     expect((await sendSigned(s.p.baseUrl, s.p.tenant, 'tasks/created', body())).status).toBe(503);
     const statuses: number[] = [];
@@ -189,9 +195,9 @@ describe('a full backlog, then Redis stops answering', () => {
     }
     expect(statuses).toEqual([202, 202, 202, 202, 202, 202]);
     const stored = await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events`);
-    expect(stored.n).toBe(4 + 6);
+    expect(stored.n).toBe(acceptedFirst + 6);
     // The restarted Redis lost every job: the sweeper enqueues them again and all fold.
-    await eventually(async () => (await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where folded_at is not null`)).n === 10, 30_000);
+    await eventually(async () => (await one(s.env.db.sql<{ n: number }[]>`select count(*)::int as n from raw_events where folded_at is not null`)).n === stored.n, 30_000);
   });
 });
 
