@@ -104,3 +104,21 @@ test('writes that gather behind an insert in flight go when it ends, without a l
     blocker.release();
   }
 });
+
+test('every insert is reported once it ends: its events, its time, and whether it committed', async () => {
+  const inserts: { events: number; seconds: number; ok: boolean }[] = [];
+  // The linger puts both writes in one insert.
+  const writer = new RawEventWriter(env.db.sql, { maxBatch: 500, lingerMs: 50, onInsert: (events, seconds, ok) => inserts.push({ events, seconds, ok }) });
+  const good = event('reported');
+  // Postgres refuses a NUL in text: the shared insert fails, then each write is tried on its own.
+  const bad = { ...event('reported'), subjectId: 'reported\u0000' };
+  const [goodWrite, badWrite] = [writer.write([good]), writer.write([bad])];
+  await expect(goodWrite).resolves.toEqual([{ rawEventId: expect.any(Number), duplicate: false }]);
+  await expect(badWrite).rejects.toThrow();
+  expect(inserts.map(({ events, ok }) => ({ events, ok }))).toEqual([
+    { events: 2, ok: false },
+    { events: 1, ok: true },
+    { events: 1, ok: false },
+  ]);
+  expect(inserts.every((i) => i.seconds > 0 && i.seconds < 10)).toBe(true);
+});

@@ -91,6 +91,12 @@ describe('receiver in the npm start layout (API mounted, worker sharing the regi
     expect(hist(after, '4xx') - hist(before, '4xx')).toBe(3);
     expect(after.samples.some((s) => s.labels.route?.includes(tenant))).toBe(false);
 
+    // Group commits: one per stored delivery here (sent one at a time), the duplicate's included.
+    const commits = (m: typeof before, name: string, labels?: Record<string, string>) => m.sum(name, labels);
+    expect(commits(after, 'cxfold_group_commit_duration_seconds_count', { outcome: 'ok' }) - commits(before, 'cxfold_group_commit_duration_seconds_count', { outcome: 'ok' })).toBe(3);
+    expect(commits(after, 'cxfold_group_commit_events_sum') - commits(before, 'cxfold_group_commit_events_sum')).toBe(4);
+    expect(commits(after, 'cxfold_group_commit_duration_seconds_sum') - commits(before, 'cxfold_group_commit_duration_seconds_sum')).toBeGreaterThan(0);
+
     // The worker shares the registry here: fold batches and end-to-end lag show up once folded.
     const folded = await eventually(async () => {
       const m = await scrapeMetrics(p.baseUrl);

@@ -59,7 +59,13 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const enqueuer = new CoalescingEnqueuer(queue, { lingerMs: env.ENQUEUE_LINGER_MS });
   const engine = new IngestEngine({
     tenants: new TenantDirectory(db.db, env.TENANT_CACHE_MS),
-    writer: new RawEventWriter(db.sql, { maxBatch: env.GROUP_COMMIT_MAX, maxInFlight: env.GROUP_COMMIT_IN_FLIGHT, lingerMs: env.GROUP_COMMIT_LINGER_MS, insertTimeoutMs: env.STORE_TIMEOUT_MS }),
+    writer: new RawEventWriter(db.sql, {
+      maxBatch: env.GROUP_COMMIT_MAX,
+      maxInFlight: env.GROUP_COMMIT_IN_FLIGHT,
+      lingerMs: env.GROUP_COMMIT_LINGER_MS,
+      insertTimeoutMs: env.STORE_TIMEOUT_MS,
+      onInsert: (events, seconds, ok) => metrics.recordGroupCommit(events, seconds, ok),
+    }),
     enqueue: (events) => enqueuer.add(events),
     logger,
     signatureToleranceS: env.SIGNATURE_TOLERANCE_S,

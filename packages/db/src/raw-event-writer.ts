@@ -45,6 +45,8 @@ export interface RawEventWriterOptions {
    * and the retries are duplicates.
    */
   insertTimeoutMs?: number;
+  /** Told of every insert once it ends: how many events, how long it took, whether it committed. */
+  onInsert?: (events: number, seconds: number, ok: boolean) => void;
 }
 
 
@@ -136,6 +138,20 @@ export class RawEventWriter {
 
   /** The insert, bounded by `insertTimeoutMs`; on timeout the query is also cancelled (best effort). */
   private async insert(items: RawEventInput[]): Promise<Map<string, number>> {
+    const onInsert = this.opts.onInsert;
+    if (!onInsert) return this.insertWithinDeadline(items);
+    const started = performance.now();
+    try {
+      const ids = await this.insertWithinDeadline(items);
+      onInsert(items.length, (performance.now() - started) / 1000, true);
+      return ids;
+    } catch (err) {
+      onInsert(items.length, (performance.now() - started) / 1000, false);
+      throw err;
+    }
+  }
+
+  private async insertWithinDeadline(items: RawEventInput[]): Promise<Map<string, number>> {
     const timeoutMs = this.opts.insertTimeoutMs;
     if (!timeoutMs) return insertRawEvents(this.sql, items);
     const query = rawEventsInsert(this.sql, items);

@@ -28,7 +28,7 @@ test('deploy/grafana/cxfold-dashboard.json is a dashboard whose queries name onl
   const used = new Set(exprs.flatMap((e) => e.match(/\b(?:cxfold|process|nodejs)_[a-z0-9_]+/g) ?? []));
   expect([...used].filter((n) => !known.has(n))).toEqual([]);
   // Everything the issue asks a dashboard to show.
-  for (const name of ['cxfold_events_received_total', 'cxfold_http_request_duration_seconds_bucket', 'cxfold_queue_jobs', 'cxfold_fold_batch_duration_seconds_bucket', 'cxfold_end_to_end_lag_seconds_bucket', 'cxfold_dead_letters_total', 'cxfold_sweeper_reenqueued_total']) {
+  for (const name of ['cxfold_events_received_total', 'cxfold_http_request_duration_seconds_bucket', 'cxfold_queue_jobs', 'cxfold_fold_batch_duration_seconds_bucket', 'cxfold_group_commit_duration_seconds_bucket', 'cxfold_end_to_end_lag_seconds_bucket', 'cxfold_dead_letters_total', 'cxfold_sweeper_reenqueued_total']) {
     expect(used).toContain(name);
   }
   const ids = dashboard.panels.map((p) => (p as unknown as { id: number }).id);

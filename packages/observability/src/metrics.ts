@@ -48,6 +48,8 @@ export class Metrics {
   readonly queueUp: Gauge<'queue'>;
   readonly foldBatchSize: Histogram;
   readonly foldBatchDuration: Histogram;
+  readonly groupCommitDuration: Histogram<'outcome'>;
+  readonly groupCommitEvents: Histogram;
   readonly endToEndLag: Histogram;
   readonly deadLetters: Counter<'source'>;
   readonly sweeperReenqueued: Counter;
@@ -98,6 +100,19 @@ export class Metrics {
           if (counts) for (const state of QUEUE_STATES) this.set({ queue, state }, counts[state] ?? 0);
         }
       },
+    });
+    this.groupCommitDuration = new Histogram({
+      name: 'cxfold_group_commit_duration_seconds',
+      help: 'Receiver: one group commit of raw events (insert and commit, one round trip), by outcome (ok | error)',
+      labelNames: ['outcome'],
+      buckets: SECONDS,
+      registers,
+    });
+    this.groupCommitEvents = new Histogram({
+      name: 'cxfold_group_commit_events',
+      help: 'Receiver: events written by one group commit',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+      registers,
     });
     this.foldBatchSize = new Histogram({
       name: 'cxfold_fold_batch_size',
@@ -155,6 +170,15 @@ export class Metrics {
 
   recordHttp(method: string, route: string, status: number, seconds: number): void {
     this.httpDuration.observe({ method, route, status_class: `${Math.floor(status / 100)}xx` }, seconds);
+  }
+
+  /**
+   * One group commit: the part of an acknowledgement spent waiting for Postgres. A request's
+   * time in the receiver minus this is its wait for a commit to start, and its own work.
+   */
+  recordGroupCommit(events: number, seconds: number, ok: boolean): void {
+    this.groupCommitDuration.observe({ outcome: ok ? 'ok' : 'error' }, seconds);
+    this.groupCommitEvents.observe(events);
   }
 
   recordBatch(size: number, ms: number): void {
