@@ -18,7 +18,7 @@ import { createDbClient, createTenant, createApiKey, insertRawEvents, TenantExis
 import { FoldQueue, type FoldEvent } from '@cxfold/queue';
 import { scrapeMetrics } from '@cxfold/testkit';
 import { eventsFor, toRawEvent, type SingleEvent } from './lib/events';
-import { adminSql, databaseExists, dropDatabase, fillHistory, prepareDatabase, walMeter, WAL_COMPRESSION, type WalCompression, type WalShare } from './lib/pg';
+import { adminSql, databaseExists, dropDatabase, fillHistory, prepareDatabase, walMeter, WAL_COMPRESSION, type BenchDbSettings, type WalCompression, type WalShare } from './lib/pg';
 import { freePort, getLogDir, installCleanup, runLoad, setLogDir, sleep, spawnTs, stopAll, waitHttp, ROOT, type Managed } from './lib/procs';
 import { percentiles, round, summarize } from './lib/stats';
 import { cpuMeter, type CpuShare } from './lib/cpu';
@@ -103,11 +103,12 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     only: { type: 'string' },
     'wal-compression': { type: 'string', default: 'lz4' },
+    'wal-init-zero': { type: 'string', default: 'off' },
     help: { type: 'boolean', default: false },
   },
 });
 
-const HELP = `npm run bench -- [--scale quick|full] [--keep] [--cpu-prof] [--only ingest,drain,lag,api,growth] [--wal-compression lz4|pglz|off]
+const HELP = `npm run bench -- [--scale quick|full] [--keep] [--cpu-prof] [--only ingest,drain,lag,api,growth] [--wal-compression lz4|pglz|off] [--wal-init-zero off|on]
 
   --scale     quick (about 4-6 min on 2 cores) or full (about 15-20 min)
   --keep      keep the bench databases (the big filled one is reused by the next --keep run)
@@ -115,12 +116,23 @@ const HELP = `npm run bench -- [--scale quick|full] [--keep] [--cpu-prof] [--onl
   --only      run some phases only (the others' figures are null)
   --wal-compression  wal_compression of the bench databases (default lz4, as docs/operations.md
               recommends; off is Postgres' stock setting)
+  --wal-init-zero    wal_init_zero of the bench databases (default off, as docs/operations.md
+              recommends; on is Postgres' stock setting: a new WAL segment is zero-filled
+              inside the commit that first needs it)
 
 Env: DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL.`;
+
+const dbSettingsText = (d: BenchDbSettings) => `wal_compression ${d.walCompression}, wal_init_zero ${d.walInitZero ? 'on' : 'off'}`;
 
 function walCompressionOf(v: string): WalCompression {
   if ((WAL_COMPRESSION as readonly string[]).includes(v)) return v as WalCompression;
   process.stderr.write(`--wal-compression must be one of ${WAL_COMPRESSION.join(', ')}, not ${v}\n`);
+  process.exit(2);
+}
+
+function onOff(flag: string, v: string): boolean {
+  if (v === 'on' || v === 'off') return v === 'on';
+  process.stderr.write(`--${flag} must be on or off, not ${v}\n`);
   process.exit(2);
 }
 
@@ -136,7 +148,8 @@ interface Ctx {
   adminUrl: string;
   redisUrl: string;
   keep: boolean;
-  walCompression: WalCompression;
+  /** set on every bench database */
+  dbSettings: BenchDbSettings;
   cpuProfDir: string | null;
   databases: Set<string>;
   prefixes: Set<string>;
@@ -158,7 +171,7 @@ const CPU_SEP = '--- | --- | --- | --- | --- | ---';
 const cpuCells = (c: CpuShare) => `${appCores(c)} | ${c.postgres} | ${c.redis} | ${c.irq} | ${c.others} | ${c.machine}`;
 
 /** WAL written during a run and whether a checkpoint was writing behind it. */
-const walLine = (w: WalShare) => `WAL ${w.walMB} MB (${w.fpiPct}% of records full-page images), checkpoint ${w.checkpointBuffers > 0 ? `writing (${w.checkpointBuffers} buffers${w.checkpointsStarted ? `, ${w.checkpointsStarted} started` : ''})` : 'idle'}`;
+const walLine = (w: WalShare) => `WAL ${w.walMB} MB (${w.fpiPct}% of records full-page images, ${w.segmentsEntered} segments entered, ${w.segmentsCreated} of them created during the run), checkpoint ${w.checkpointBuffers > 0 ? `writing (${w.checkpointBuffers} buffers${w.checkpointsStarted ? `, ${w.checkpointsStarted} started` : ''})` : 'idle'}`;
 
 const cpuLine = (c: CpuShare) =>
   `cpu (cores): ${Object.entries(c.apps)
@@ -335,6 +348,11 @@ async function waitFolded(
 interface ReceiverScrape {
   /** cumulative hook requests by latency bucket (upper bound in seconds, Infinity for all → requests) */
   buckets: Map<number, number>;
+  /** cumulative group commits by duration bucket, the same way (`cxfold_group_commit_duration_seconds`) */
+  commitBuckets: Map<number, number>;
+  /** cumulative events written by those commits, and their time in seconds */
+  commitEvents: number;
+  commitSeconds: number;
   /** event-loop delay since the previous scrape (prom-client resets it on every scrape), ms */
   loopP99Ms: number;
   loopMaxMs: number;
@@ -346,19 +364,38 @@ interface ReceiverScrape {
 async function scrapeReceiver(baseUrl: string): Promise<ReceiverScrape> {
   const m = await scrapeMetrics(baseUrl);
   const hooks = (name: string) => m.samples.filter((x) => x.name === name && x.labels.route?.startsWith('/v1/hooks/'));
-  const buckets = new Map<number, number>();
-  for (const b of hooks('cxfold_http_request_duration_seconds_bucket')) {
-    const le = Number(b.labels.le);
-    if (Number.isFinite(le)) buckets.set(le, (buckets.get(le) ?? 0) + b.value);
-  }
-  buckets.set(Infinity, hooks('cxfold_http_request_duration_seconds_count').reduce((n, x) => n + x.value, 0));
+  const buckets = cumulativeBuckets(hooks('cxfold_http_request_duration_seconds_bucket'), hooks('cxfold_http_request_duration_seconds_count'));
+  const commits = (name: string) => m.samples.filter((x) => x.name === name);
+  const commitBuckets = cumulativeBuckets(commits('cxfold_group_commit_duration_seconds_bucket'), commits('cxfold_group_commit_duration_seconds_count'));
   const gc = new Map<string, { count: number; sumMs: number }>();
   for (const c of m.samples.filter((x) => x.name === 'nodejs_gc_duration_seconds_count')) {
     const kind = c.labels.kind ?? '?';
     gc.set(kind, { count: c.value, sumMs: m.sum('nodejs_gc_duration_seconds_sum', { kind }) * 1000 });
   }
   const ms = (name: string) => round(m.sum(name) * 1000);
-  return { buckets, loopP99Ms: ms('nodejs_eventloop_lag_p99_seconds'), loopMaxMs: ms('nodejs_eventloop_lag_max_seconds'), gc };
+  return { buckets, commitBuckets, commitEvents: m.sum('cxfold_group_commit_events_sum'), commitSeconds: m.sum('cxfold_group_commit_duration_seconds_sum'), loopP99Ms: ms('nodejs_eventloop_lag_p99_seconds'), loopMaxMs: ms('nodejs_eventloop_lag_max_seconds'), gc };
+}
+
+type Sample = { labels: Record<string, string | undefined>; value: number };
+
+/** A histogram's buckets summed over its label sets, by upper bound (Infinity: every observation). */
+function cumulativeBuckets(bucketSamples: Sample[], countSamples: Sample[]): Map<number, number> {
+  const buckets = new Map<number, number>();
+  for (const b of bucketSamples) {
+    const le = Number(b.labels.le);
+    if (Number.isFinite(le)) buckets.set(le, (buckets.get(le) ?? 0) + b.value);
+  }
+  buckets.set(Infinity, countSamples.reduce((n, x) => n + x.value, 0));
+  return buckets;
+}
+
+/** The receiver's group commits during a run: how many, how full, and the share that was slow. */
+function commitLine(before: ReceiverScrape, after: ReceiverScrape): string {
+  const commits = (after.commitBuckets.get(Infinity) ?? 0) - (before.commitBuckets.get(Infinity) ?? 0);
+  const events = after.commitEvents - before.commitEvents;
+  const slow = latencyShares(before.commitBuckets, after.commitBuckets);
+  const meanMs = commits > 0 ? round(((after.commitSeconds - before.commitSeconds) / commits) * 1000, 2) : 0;
+  return `${commits} group commits (${commits > 0 ? round(events / commits, 1) : 0} events and ${meanMs} ms each on average), ${slow.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`;
 }
 
 /** The receiver's own view of a run: event-loop delay during it and the GC pauses it took. */
@@ -388,7 +425,7 @@ function latencyShares(before: Map<number, number>, after: Map<number, number>):
 async function phaseIngest(ctx: Ctx): Promise<void> {
   const { s } = ctx;
   say(`• ingest: receiver vs bare Express + BullMQ baseline, ${s.connections} connections, ${s.durationS} s per run`);
-  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'ingest'), true, ctx.walCompression);
+  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'ingest'), true, ctx.dbSettings);
   const db = await openDb(url, 2);
   try {
     const tenant = (await newTenant(db, 'bench'))!;
@@ -460,9 +497,11 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     const serverAfter = await scrapeReceiver(baseUrl);
     const pacedServer = latencyShares(serverBefore.buckets, serverAfter.buckets);
     const pacedReceiver = receiverLine(serverBefore, serverAfter);
+    const pacedCommits = commitLine(serverBefore, serverAfter);
     say(`  receiver at ${halfRate} events/s evenly paced: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, non-2xx ${paced.non2xx}, ${perJob(paced)} events per fold job`);
     say(`    inside the receiver (its own histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`);
     say(`    the receiver process: ${pacedReceiver}`);
+    say(`    its Postgres writes: ${pacedCommits}`);
     say(`    ${walLine(paced.wal)}`);
     say(`    the sender itself: ${senderLine(paced)}`);
     // The same sender at the same rate against the baseline: the tail that this machine, this
@@ -504,7 +543,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       '',
       `The sender itself (its own lateness is part of every latency it reports): against the receiver ${senderLine(paced)}; against the baseline ${senderLine(pacedBaseline)}.`,
       '',
-      `The receiver process during the evenly paced run (its /metrics): ${pacedReceiver}.`,
+      `The receiver process during the evenly paced run (its /metrics): ${pacedReceiver}; its Postgres writes (\`cxfold_group_commit_duration_seconds\`: insert and commit, one round trip): ${pacedCommits}.`,
       '',
       `Postgres during the evenly paced receiver run: ${walLine(paced.wal)}. A checkpoint writing behind the run slows its commits (docs/performance.md, 2026-12-03).`,
       '',
@@ -523,7 +562,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       full,
       baseline: base,
       half: { rate: halfRate, ...half },
-      halfPaced: { rate: halfRate, ...paced, insideReceiver: pacedServer, receiverProcess: pacedReceiver },
+      halfPaced: { rate: halfRate, ...paced, insideReceiver: pacedServer, receiverProcess: pacedReceiver, groupCommits: pacedCommits },
       halfPacedBaseline: { rate: halfRate, ...pacedBaseline },
       runs: runs.map(({ round: r, server, result }) => ({
         round: r,
@@ -549,7 +588,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
 async function phaseDrain(ctx: Ctx): Promise<void> {
   const { s } = ctx;
   say(`• drain: ${s.drainEvents} events stored and queued, then the worker starts`);
-  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'drain'), true, ctx.walCompression);
+  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'drain'), true, ctx.dbSettings);
   const db = await openDb(url, 4);
   const prefix = queuePrefix(ctx, 'drain');
   const { queue, redis } = await producer(ctx, prefix);
@@ -610,7 +649,7 @@ async function phaseDrain(ctx: Ctx): Promise<void> {
 async function phaseLag(ctx: Ctx): Promise<void> {
   const { s } = ctx;
   say(`• fold lag: receiver + worker, ${s.lagRate} events/s evenly paced for ${s.lagS} s`);
-  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'lag'), true, ctx.walCompression);
+  const url = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'lag'), true, ctx.dbSettings);
   const db = await openDb(url, 2);
   const closers: (() => Promise<void>)[] = [];
   try {
@@ -669,7 +708,7 @@ async function phaseLag(ctx: Ctx): Promise<void> {
 async function bigDatabase(ctx: Ctx): Promise<string> {
   const name = dbName(ctx, 'big');
   const reuse = ctx.keep && (await databaseExists(ctx.adminUrl, name));
-  const url = await prepareDatabase(ctx.adminUrl, name, !reuse, ctx.walCompression);
+  const url = await prepareDatabase(ctx.adminUrl, name, !reuse, ctx.dbSettings);
   const db = await openDb(url, 2);
   try {
     await newTenant(db, 'bench');
@@ -753,7 +792,7 @@ async function phaseApi(ctx: Ctx, url: string): Promise<void> {
 async function phaseGrowth(ctx: Ctx, bigUrl: string): Promise<void> {
   const { s } = ctx;
   say(`• growth: drain ${s.growthEvents} new events into ${s.smallRows} vs ${s.apiRows} stored interactions, ${s.growthRounds} rounds`);
-  const smallUrl = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'small'), true, ctx.walCompression);
+  const smallUrl = await prepareDatabase(ctx.adminUrl, dbName(ctx, 'small'), true, ctx.dbSettings);
   const small = await openDb(smallUrl, 4);
   const big = await openDb(bigUrl, 4);
   const targets = [
@@ -844,7 +883,7 @@ function markdown(ctx: Ctx, meta: Record<string, unknown>): string {
   return [
     `# cxfold bench, ${ctx.scale} scale, ${meta.date}`,
     '',
-    `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memGiB} GiB, shared with other work (load average ${meta.loadStart} at start, ${meta.loadEnd} at end). Node ${meta.node}, PostgreSQL ${meta.postgres} (${Object.entries(meta.postgresSettings as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}; the bench databases with wal_compression ${meta.walCompression}), Redis ${meta.redis}. Took ${meta.minutes} min.`,
+    `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memGiB} GiB, shared with other work (load average ${meta.loadStart} at start, ${meta.loadEnd} at end). Node ${meta.node}, PostgreSQL ${meta.postgres} (${Object.entries(meta.postgresSettings as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}; the bench databases with ${dbSettingsText(ctx.dbSettings)}), Redis ${meta.redis}. Took ${meta.minutes} min.`,
     '',
     '| figure | what | value | target | meets |',
     '| --- | --- | --- | --- | --- |',
@@ -905,7 +944,7 @@ async function main() {
     adminUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     keep: values.keep,
-    walCompression: walCompressionOf(values['wal-compression']),
+    dbSettings: { walCompression: walCompressionOf(values['wal-compression']), walInitZero: onOff('wal-init-zero', values['wal-init-zero']) },
     cpuProfDir: values['cpu-prof'] ? path.join(resultsDir, 'profiles', `${date}-${scale}`) : null,
     databases: new Set(),
     prefixes: new Set(),
@@ -924,11 +963,11 @@ async function main() {
   const [{ server_version: postgresVersion }] = (await admin`show server_version`) as unknown as [{ server_version: string }];
   // The settings that decide how often a checkpoint writes behind the runs (and so their tails).
   const pgSettings = Object.fromEntries(
-    ((await admin`select name, current_setting(name) as value from pg_settings where name in ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'checkpoint_completion_target', 'synchronous_commit', 'full_page_writes')`) as unknown as { name: string; value: string }[]).map((r) => [r.name, r.value]),
+    ((await admin`select name, current_setting(name) as value from pg_settings where name in ('shared_buffers', 'min_wal_size', 'max_wal_size', 'wal_init_zero', 'checkpoint_timeout', 'checkpoint_completion_target', 'synchronous_commit', 'full_page_writes')`) as unknown as { name: string; value: string }[]).map((r) => [r.name, r.value]),
   );
   await admin.end();
   const redisVersion = /redis_version:(\S+)/.exec(await ctx.redis.info('server'))?.[1] ?? '?';
-  say(`cxfold bench, ${scale} scale: ${os.cpus().length} cores, Postgres ${postgresVersion} at ${new URL(ctx.adminUrl).host}, Redis ${redisVersion}; bench databases with wal_compression ${ctx.walCompression}; child logs in ${getLogDir()}`);
+  say(`cxfold bench, ${scale} scale: ${os.cpus().length} cores, Postgres ${postgresVersion} at ${new URL(ctx.adminUrl).host}, Redis ${redisVersion}; bench databases with ${dbSettingsText(ctx.dbSettings)}; child logs in ${getLogDir()}`);
 
   let failure: unknown = null;
   try {
@@ -959,7 +998,8 @@ async function main() {
     node: process.version,
     postgres: postgresVersion,
     redis: redisVersion,
-    walCompression: ctx.walCompression,
+    walCompression: ctx.dbSettings.walCompression,
+    walInitZero: ctx.dbSettings.walInitZero,
     postgresSettings: pgSettings,
     minutes: round((Date.now() - started) / 60_000, 1),
     phases: [...only],

@@ -38,18 +38,27 @@ export const WAL_COMPRESSION = ['lz4', 'pglz', 'off'] as const;
 export type WalCompression = (typeof WAL_COMPRESSION)[number];
 
 /**
- * A migrated database; `fresh` drops an existing one first. `walCompression` is set on the
- * database (`alter database … set`, superuser), so every session of the app processes compresses
- * the full-page images it writes after a checkpoint, as docs/operations.md recommends for the
- * server, without touching the machine's own Postgres configuration.
+ * What the bench sets on each of its databases (`alter database … set`, superuser), so every
+ * session of the app processes runs as docs/operations.md ("Postgres settings") recommends,
+ * without touching the machine's own Postgres configuration:
+ * - `walCompression`: compresses the full-page images written after a checkpoint;
+ * - `walInitZero`: false skips zero-filling a new 16 MB WAL segment, which Postgres otherwise
+ *   does inside whichever commit first needs it (50-100 ms here, the ack tail of 2026-12-04).
  */
-export async function prepareDatabase(adminUrl: string, name: string, fresh: boolean, walCompression: WalCompression): Promise<string> {
+export interface BenchDbSettings {
+  walCompression: WalCompression;
+  walInitZero: boolean;
+}
+
+/** A migrated database with the bench's settings; `fresh` drops an existing one first. */
+export async function prepareDatabase(adminUrl: string, name: string, fresh: boolean, settings: BenchDbSettings): Promise<string> {
   if (fresh) await dropDatabase(adminUrl, name);
   const url = withDatabase(adminUrl, name);
   await migrate(url);
   const sql = adminSql(adminUrl);
   try {
-    await sql.unsafe(`alter database "${name}" set wal_compression = '${walCompression}'`);
+    await sql.unsafe(`alter database "${name}" set wal_compression = '${settings.walCompression}'`);
+    await sql.unsafe(`alter database "${name}" set wal_init_zero = ${settings.walInitZero ? 'on' : 'off'}`);
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -181,6 +190,14 @@ export interface WalShare {
   checkpointsStarted: number;
   /** buffers the checkpointer wrote in the window: > 0 means a checkpoint was writing during the run */
   checkpointBuffers: number;
+  /** WAL segments the run wrote into (16 MB each) */
+  segmentsEntered: number;
+  /**
+   * Of those, segments that had to be created during the run: more than were recycled ahead of
+   * the insert position at its start. With wal_init_zero on, each creation zero-fills 16 MB
+   * inside the commit that needs it (docs/performance.md, 2026-12-04 afternoon).
+   */
+  segmentsCreated: number;
 }
 
 /** pg_stat_wal and pg_stat_bgwriter before and after a run (Postgres 14+). */
@@ -192,16 +209,26 @@ export async function walMeter(sql: postgres.Sql) {
       from pg_stat_wal w, pg_stat_bgwriter b`) as unknown as [{ records: number; fpi: number; bytes: number; checkpoints: number; buffers: number }];
     return w;
   };
+  const segment = async () => {
+    const [x] = (await sql`
+      select floor((pg_current_wal_lsn() - '0/0') / (select setting::numeric from pg_settings where name = 'wal_segment_size'))::float8 as seg,
+             (select count(*)::int from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$' and name > pg_walfile_name(pg_current_wal_lsn())) as ahead`) as unknown as [{ seg: number; ahead: number }];
+    return x;
+  };
   const before = await read();
+  const startSegment = await segment();
   return {
     async stop(): Promise<WalShare> {
       const after = await read();
+      const entered = (await segment()).seg - startSegment.seg;
       const records = after.records - before.records;
       return {
         walMB: Math.round((after.bytes - before.bytes) / 1e5) / 10,
         fpiPct: records > 0 ? Math.round(((after.fpi - before.fpi) / records) * 1000) / 10 : 0,
         checkpointsStarted: after.checkpoints - before.checkpoints,
         checkpointBuffers: after.buffers - before.buffers,
+        segmentsEntered: entered,
+        segmentsCreated: Math.max(0, entered - startSegment.ahead),
       };
     },
   };
