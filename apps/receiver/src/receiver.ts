@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type express from 'express';
 import type { ReceiverEnv } from '@cxfold/config';
 import type { Logger } from '@cxfold/log';
-import { createDbClient, RawEventWriter } from '@cxfold/db';
+import { createDbClient, enforcePostgresSettings, RawEventWriter } from '@cxfold/db';
 import { createRedis, FoldQueue, CoalescingEnqueuer, enforceRedisPolicy } from '@cxfold/queue';
 import { IngestEngine, TenantDirectory, TenantRateLimiter, BacklogMonitor } from '@cxfold/ingest';
 import { withDeadline } from '@cxfold/runtime';
@@ -52,7 +52,19 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   const db = createDbClient({ url: env.DATABASE_URL, poolSize: env.PG_POOL_SIZE, applicationName: 'cxfold-receiver' });
   const redis = createRedis(env.REDIS_URL, 'producer');
   redis.on('error', (err) => logger.warn({ err: err.message, component: 'redis' }, 'redis connection error'));
-  await enforceRedisPolicy(redis, env.NODE_ENV === 'production', (msg) => logger.warn({ component: 'redis' }, msg));
+  try {
+    await enforceRedisPolicy(redis, env.NODE_ENV === 'production', (msg) => logger.warn({ component: 'redis' }, msg));
+    // Every 202 waits on a commit: say at start-up which server settings make that unsafe or slow.
+    await enforcePostgresSettings(db.sql, env.NODE_ENV === 'production', {
+      advice: (a) => logger.warn({ component: 'postgres', setting: a.setting, value: a.value }, a.advice),
+      unreadable: (err) => logger.warn({ component: 'postgres', err }, 'could not read the Postgres settings at start-up; not checked'),
+    });
+  } catch (err) {
+    // Refused to start: leave no connection open behind the error.
+    redis.disconnect();
+    await db.close();
+    throw err;
+  }
   const queue = new FoldQueue(redis, env.QUEUE_PREFIX, { attempts: env.JOB_ATTEMPTS ?? 5, backoffMs: env.JOB_BACKOFF_MS ?? 1_000 });
   const backlog = new BacklogMonitor(queue, { soft: env.BACKLOG_SOFT_LIMIT, hard: env.BACKLOG_HARD_LIMIT, intervalMs: env.BACKLOG_POLL_MS }, logger);
   backlog.start();

@@ -9,7 +9,7 @@ const bool = (def: boolean) =>
 
 /** Settings every cxfold process shares. */
 export const baseEnv = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('production: the receiver and worker refuse unsafe Redis settings'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('production: the receiver and worker refuse unsafe Redis settings, and the receiver Postgres settings that could lose acknowledged events'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/cxfold').describe('PostgreSQL connection string'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis connection string for BullMQ'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('cxfold').describe('BullMQ key prefix; wrap in {} for Redis Cluster hash tags'),

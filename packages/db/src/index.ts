@@ -11,3 +11,4 @@ export * from './retention';
 export * from './maintenance';
 export * from './rebuild-runs';
 export { bulkInsert, deleteOtherChildren, pgArrayLiteral, type BulkRow, type Cell, type BulkInsertOptions } from './bulk-write';
+export { adviseOnSettings, enforcePostgresSettings, readCheckedSettings, UnsafePostgresError, CHECKED_SETTINGS, type CheckedSetting, type SettingAdvice, type SettingsLog } from './postgres-settings';
