@@ -41,9 +41,15 @@ async function insertsOf(subjectId: string): Promise<string[][]> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves to 'pending' if `p` has not settled within `ms`. */
-const settledWithin = (p: Promise<unknown>, ms: number) =>
-  Promise.race([p.then(() => 'settled' as const), sleep(ms).then(() => 'pending' as const)]);
+/** Resolves to 'pending' if `p` has not settled within `ms` (and leaves no timer behind when it has). */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<'settled' | 'pending'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p.then(() => 'settled' as const), new Promise<'pending'>((r) => (timer = setTimeout(() => r('pending'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 test('without a linger, a write to an idle writer goes at once and the writes behind it share the next insert', async () => {
   const writer = new RawEventWriter(env.db.sql, { maxBatch: 500 });
@@ -121,4 +127,25 @@ test('every insert is reported once it ends: its events, its time, and whether i
     { events: 1, ok: false },
   ]);
   expect(inserts.every((i) => i.seconds > 0 && i.seconds < 10)).toBe(true);
+});
+
+test('an observer that throws changes nothing: the write is stored and answered once, and the error becomes a process warning', async () => {
+  const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    let calls = 0;
+    const writer = new RawEventWriter(env.db.sql, {
+      maxBatch: 500,
+      onInsert: () => {
+        calls++;
+        throw new Error('observer broke');
+      },
+    });
+    const e = event('observer');
+    await expect(writer.write([e])).resolves.toEqual([{ rawEventId: expect.any(Number), duplicate: false }]);
+    expect(calls).toBe(1);
+    expect(await insertsOf('observer')).toEqual([[e.eventId]]);
+    expect(emitWarning).toHaveBeenCalledWith('raw event insert observer failed: observer broke', { code: 'CXFOLD_INSERT_OBSERVER' });
+  } finally {
+    emitWarning.mockRestore();
+  }
 });

@@ -1,6 +1,6 @@
 import { createLogger } from '@cxfold/log';
 import { UnsafePostgresError } from '@cxfold/db';
-import { createTestEnv, startPipeline, sendSigned, type TestEnv } from '@cxfold/testkit';
+import { createTestEnv, startPipeline, sendSigned, eventually, type TestEnv } from '@cxfold/testkit';
 
 /**
  * At start-up the receiver reads the Postgres settings its sessions get (per-database ones
@@ -66,5 +66,11 @@ test('synchronous_commit off: a warning in development; in production the receiv
     await p.close();
   }
   await expect(startWithLogs({ NODE_ENV: 'production' })).rejects.toBeInstanceOf(UnsafePostgresError);
+  // The refused receiver left no session open.
+  await eventually(async () => {
+    const [row] = await env.db.sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where datname = ${database} and application_name = 'cxfold-receiver'`;
+    return row!.n === 0;
+  });
   await setOnDatabase({ synchronous_commit: 'on' });
 });

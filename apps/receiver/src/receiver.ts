@@ -62,7 +62,7 @@ export async function startReceiver(env: Settings, logger: Logger, extraRoutes: 
   } catch (err) {
     // Refused to start: leave no connection open behind the error.
     redis.disconnect();
-    await db.close();
+    await db.close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'closing Postgres after a refused start failed'));
     throw err;
   }
   const queue = new FoldQueue(redis, env.QUEUE_PREFIX, { attempts: env.JOB_ATTEMPTS ?? 5, backoffMs: env.JOB_BACKOFF_MS ?? 1_000 });

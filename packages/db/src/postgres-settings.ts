@@ -27,10 +27,10 @@ export function adviseOnSettings(settings: Partial<Record<CheckedSetting, string
     out.push({ setting: 'fsync', value: 'off', unsafe: true, advice: 'fsync is off: a crash can lose or corrupt acknowledged events; set it to on (docs/operations.md, "Postgres settings")' });
   }
   if (is('wal_init_zero', 'on')) {
-    out.push({ setting: 'wal_init_zero', value: 'on', unsafe: false, advice: 'wal_init_zero is on: a commit that needs a new WAL segment first zero-fills 16 MB, and every acknowledgement behind it waits (tens of ms); set it off for this database, and min_wal_size to a checkpoint interval of WAL (docs/operations.md, "Postgres settings")' });
+    out.push({ setting: 'wal_init_zero', value: 'on', unsafe: false, advice: 'wal_init_zero is on: a commit that needs a new WAL segment first zero-fills 16 MB, and every acknowledgement behind it waits (tens of ms); set it off (alter system, then reload) (docs/operations.md, "Postgres settings")' });
   }
   if (is('wal_compression', 'off')) {
-    out.push({ setting: 'wal_compression', value: 'off', unsafe: false, advice: 'wal_compression is off: after each checkpoint the page images it writes slow the commits; set it to lz4 (docs/operations.md, "Postgres settings")' });
+    out.push({ setting: 'wal_compression', value: 'off', unsafe: false, advice: 'wal_compression is off: after each checkpoint the page images it writes slow the commits; set it to lz4 (Postgres 15; on before it) (docs/operations.md, "Postgres settings")' });
   }
   return out;
 }

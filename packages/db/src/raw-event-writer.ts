@@ -45,7 +45,11 @@ export interface RawEventWriterOptions {
    * and the retries are duplicates.
    */
   insertTimeoutMs?: number;
-  /** Told of every insert once it ends: how many events, how long it took, whether it committed. */
+  /**
+   * Told of every insert once it ends: how many events, how long it took, whether it succeeded
+   * (a timed-out insert counts as failed, though it may still commit later). An observer that
+   * throws never changes the insert's outcome: its error goes to `process.emitWarning`.
+   */
   onInsert?: (events: number, seconds: number, ok: boolean) => void;
 }
 
@@ -141,13 +145,18 @@ export class RawEventWriter {
     const onInsert = this.opts.onInsert;
     if (!onInsert) return this.insertWithinDeadline(items);
     const started = performance.now();
+    let ok = false;
     try {
       const ids = await this.insertWithinDeadline(items);
-      onInsert(items.length, (performance.now() - started) / 1000, true);
+      ok = true;
       return ids;
-    } catch (err) {
-      onInsert(items.length, (performance.now() - started) / 1000, false);
-      throw err;
+    } finally {
+      try {
+        onInsert(items.length, (performance.now() - started) / 1000, ok);
+      } catch (err) {
+        // A message, not the Error: one from another realm (a vm context) makes emitWarning throw.
+        process.emitWarning(`raw event insert observer failed: ${err instanceof Error || (err && typeof err === 'object' && 'message' in err) ? String((err as { message: unknown }).message) : String(err)}`, { code: 'CXFOLD_INSERT_OBSERVER' });
+      }
     }
   }
 
