@@ -171,7 +171,7 @@ const CPU_SEP = '--- | --- | --- | --- | --- | ---';
 const cpuCells = (c: CpuShare) => `${appCores(c)} | ${c.postgres} | ${c.redis} | ${c.irq} | ${c.others} | ${c.machine}`;
 
 /** WAL written during a run and whether a checkpoint was writing behind it. */
-const walLine = (w: WalShare) => `WAL ${w.walMB} MB (${w.fpiPct}% of records full-page images, ${w.segmentsEntered} segments entered, ${w.segmentsCreated} of them created during the run), checkpoint ${w.checkpointBuffers > 0 ? `writing (${w.checkpointBuffers} buffers${w.checkpointsStarted ? `, ${w.checkpointsStarted} started` : ''})` : 'idle'}`;
+const walLine = (w: WalShare) => `WAL ${w.walMB} MB (${w.fpiPct}% of records full-page images, ${w.segmentsEntered} segments entered, at most ${w.segmentsCreated} of them created during the run), checkpoint ${w.checkpointBuffers > 0 ? `writing (${w.checkpointBuffers} buffers${w.checkpointsStarted ? `, ${w.checkpointsStarted} started` : ''})` : 'idle'}`;
 
 const cpuLine = (c: CpuShare) =>
   `cpu (cores): ${Object.entries(c.apps)

@@ -43,7 +43,7 @@ export type WalCompression = (typeof WAL_COMPRESSION)[number];
  * without touching the machine's own Postgres configuration:
  * - `walCompression`: compresses the full-page images written after a checkpoint;
  * - `walInitZero`: false skips zero-filling a new 16 MB WAL segment, which Postgres otherwise
- *   does inside whichever commit first needs it (50-100 ms here, the ack tail of 2026-12-04).
+ *   does inside whichever commit first needs it (11-58 ms on 2026-12-04; docs/performance.md).
  */
 export interface BenchDbSettings {
   walCompression: WalCompression;
@@ -193,9 +193,10 @@ export interface WalShare {
   /** WAL segments the run wrote into (16 MB each) */
   segmentsEntered: number;
   /**
-   * Of those, segments that had to be created during the run: more than were recycled ahead of
-   * the insert position at its start. With wal_init_zero on, each creation zero-fills 16 MB
-   * inside the commit that needs it (docs/performance.md, 2026-12-04 afternoon).
+   * Of those, at most how many had to be created during the run: those beyond the segments
+   * recycled ahead of the insert position at its start. An upper bound: a checkpoint ending
+   * during the run recycles more. With wal_init_zero on, each creation zero-fills 16 MB,
+   * often inside the commit that needs it (docs/performance.md, 2026-12-04 afternoon).
    */
   segmentsCreated: number;
 }

@@ -32,7 +32,7 @@ const summary = (xs) => {
 (async () => {
   const admin = postgres(adminUrl, { max: 1, onnotice() {} });
   await admin.unsafe(`drop database if exists ${name}`);
-  // drop / create database run a checkpoint, which recycles segments: count them after.
+  // drop database runs a checkpoint, which recycles segments: count them after.
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
