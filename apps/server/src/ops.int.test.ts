@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import { createTenant, createApiKey } from '@cxfold/db';
-import { createTestEnv, sendSigned, getJson, scrapeMetrics, eventually, type TestEnv } from '@cxfold/testkit';
+import { createTestEnv, useRecommendedPostgresSettings, sendSigned, getJson, scrapeMetrics, eventually, type TestEnv } from '@cxfold/testkit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -24,6 +24,7 @@ let output = '';
 // `npm start` as shipped: one process, one port, one registry for receiver, worker and API.
 beforeAll(async () => {
   env = await createTestEnv();
+  await useRecommendedPostgresSettings(env);
   const port = await freePort();
   child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,

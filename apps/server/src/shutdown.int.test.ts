@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createTenant } from '@cxfold/db';
-import { createTestEnv, sendSigned, one, eventually, type TestEnv } from '@cxfold/testkit';
+import { createTestEnv, useRecommendedPostgresSettings, sendSigned, one, eventually, type TestEnv } from '@cxfold/testkit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 let env: TestEnv;
 beforeAll(async () => {
   env = await createTestEnv();
+  await useRecommendedPostgresSettings(env);
 });
 afterAll(async () => {
   await env.teardown();

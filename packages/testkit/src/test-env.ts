@@ -69,3 +69,14 @@ export async function one<T>(rows: Promise<readonly T[]>): Promise<T> {
   if (row === undefined) throw new Error('query returned no row');
   return row;
 }
+
+/**
+ * Gives the test database the per-database settings docs/operations.md ("Postgres settings")
+ * recommends, so a server spawned against it starts without the receiver's advice warnings
+ * (tests that assert a quiet start). pglz, not lz4: every Postgres build has it.
+ */
+export async function useRecommendedPostgresSettings(env: TestEnv): Promise<void> {
+  const name = new URL(env.databaseUrl).pathname.slice(1);
+  await env.db.sql.unsafe(`alter database "${name}" set wal_init_zero = off`);
+  await env.db.sql.unsafe(`alter database "${name}" set wal_compression = pglz`);
+}
