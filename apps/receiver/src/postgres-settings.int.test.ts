@@ -1,6 +1,6 @@
 import { createLogger } from '@cxfold/log';
 import { UnsafePostgresError } from '@cxfold/db';
-import { createTestEnv, startPipeline, sendSigned, eventually, type TestEnv } from '@cxfold/testkit';
+import { createTestEnv, startPipeline, sendSigned, eventually, alterTestDatabase, type TestEnv } from '@cxfold/testkit';
 
 /**
  * At start-up the receiver reads the Postgres settings its sessions get (per-database ones
@@ -18,9 +18,7 @@ afterAll(async () => {
 });
 
 /** Per-database settings, as an operator would give the cxfold database; new sessions see them. */
-async function setOnDatabase(settings: Record<string, string>): Promise<void> {
-  for (const [name, value] of Object.entries(settings)) await env.db.sql.unsafe(`alter database "${database}" set ${name} = '${value}'`);
-}
+const setOnDatabase = (settings: Record<string, string>) => alterTestDatabase(env, settings);
 
 let tenants = 0;
 async function startWithLogs(overrides: Record<string, string> = {}) {

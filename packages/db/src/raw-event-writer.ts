@@ -155,7 +155,8 @@ export class RawEventWriter {
         onInsert(items.length, (performance.now() - started) / 1000, ok);
       } catch (err) {
         // A message, not the Error: one from another realm (a vm context) makes emitWarning throw.
-        process.emitWarning(`raw event insert observer failed: ${err instanceof Error || (err && typeof err === 'object' && 'message' in err) ? String((err as { message: unknown }).message) : String(err)}`, { code: 'CXFOLD_INSERT_OBSERVER' });
+        const message = err !== null && typeof err === 'object' && 'message' in err ? String(err.message) : String(err);
+        process.emitWarning(`raw event insert observer failed: ${message}`, { code: 'CXFOLD_INSERT_OBSERVER' });
       }
     }
   }

@@ -1,4 +1,4 @@
-export { createTestEnv, eventually, one, useRecommendedPostgresSettings, type TestEnv } from './test-env';
+export { createTestEnv, eventually, one, alterTestDatabase, useRecommendedPostgresSettings, type TestEnv } from './test-env';
 export { startPipeline, startPrivateRedisPipeline, pipelineSettings, type TestPipeline, type PipelineSettings, type PrivateRedisPipeline } from './pipeline';
 export { authHeaders, postJson, getJson, sendSigned, type AuthStyle, type PostResult } from './http';
 export { withDatabase, dockerAvailable } from './services';

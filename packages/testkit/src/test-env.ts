@@ -70,13 +70,17 @@ export async function one<T>(rows: Promise<readonly T[]>): Promise<T> {
   return row;
 }
 
-/**
- * Gives the test database the per-database settings docs/operations.md ("Postgres settings")
- * recommends, so a server spawned against it starts without the receiver's advice warnings
- * (tests that assert a quiet start). pglz, not lz4: every Postgres build has it.
- */
-export async function useRecommendedPostgresSettings(env: TestEnv): Promise<void> {
+/** Per-database settings for the test database (`alter database … set`); sessions opened after see them. */
+export async function alterTestDatabase(env: TestEnv, settings: Record<string, string>): Promise<void> {
   const name = new URL(env.databaseUrl).pathname.slice(1);
-  await env.db.sql.unsafe(`alter database "${name}" set wal_init_zero = off`);
-  await env.db.sql.unsafe(`alter database "${name}" set wal_compression = pglz`);
+  for (const [setting, value] of Object.entries(settings)) await env.db.sql.unsafe(`alter database "${name}" set ${setting} = '${value}'`);
+}
+
+/**
+ * The per-database settings docs/operations.md ("Postgres settings") recommends, so a server
+ * spawned against the test database starts without the receiver's advice warnings (tests that
+ * assert a quiet start). pglz, not lz4: every Postgres build has it.
+ */
+export function useRecommendedPostgresSettings(env: TestEnv): Promise<void> {
+  return alterTestDatabase(env, { wal_init_zero: 'off', wal_compression: 'pglz' });
 }
