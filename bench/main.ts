@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { createDbClient, createTenant, createApiKey, insertRawEvents, TenantExistsError, type DbClient, type NewTenantSecrets, type RawEventInput } from '@cxfold/db';
 import { FoldQueue, type FoldEvent } from '@cxfold/queue';
-import { scrapeMetrics } from '@cxfold/testkit';
+import { scrapeMetrics, type MetricSample } from '@cxfold/testkit';
 import { eventsFor, toRawEvent, type SingleEvent } from './lib/events';
 import { adminSql, databaseExists, dropDatabase, fillHistory, prepareDatabase, walMeter, WAL_COMPRESSION, type BenchDbSettings, type WalCompression, type WalShare } from './lib/pg';
 import { freePort, getLogDir, installCleanup, runLoad, setLogDir, sleep, spawnTs, stopAll, waitHttp, ROOT, type Managed } from './lib/procs';
@@ -376,10 +376,8 @@ async function scrapeReceiver(baseUrl: string): Promise<ReceiverScrape> {
   return { buckets, commitBuckets, commitEvents: m.sum('cxfold_group_commit_events_sum'), commitSeconds: m.sum('cxfold_group_commit_duration_seconds_sum'), loopP99Ms: ms('nodejs_eventloop_lag_p99_seconds'), loopMaxMs: ms('nodejs_eventloop_lag_max_seconds'), gc };
 }
 
-type Sample = { labels: Record<string, string | undefined>; value: number };
-
 /** A histogram's buckets summed over its label sets, by upper bound (Infinity: every observation). */
-function cumulativeBuckets(bucketSamples: Sample[], countSamples: Sample[]): Map<number, number> {
+function cumulativeBuckets(bucketSamples: MetricSample[], countSamples: MetricSample[]): Map<number, number> {
   const buckets = new Map<number, number>();
   for (const b of bucketSamples) {
     const le = Number(b.labels.le);
@@ -395,7 +393,7 @@ function commitLine(before: ReceiverScrape, after: ReceiverScrape): string {
   const events = after.commitEvents - before.commitEvents;
   const slow = latencyShares(before.commitBuckets, after.commitBuckets);
   const meanMs = commits > 0 ? round(((after.commitSeconds - before.commitSeconds) / commits) * 1000, 2) : 0;
-  return `${commits} group commits (${commits > 0 ? round(events / commits, 1) : 0} events and ${meanMs} ms each on average), ${slow.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`;
+  return `${commits} group commits (${commits > 0 ? round(events / commits, 1) : 0} events and ${meanMs} ms each on average), ${sharesText(slow)}`;
 }
 
 /** The receiver's own view of a run: event-loop delay during it and the GC pauses it took. */
@@ -416,6 +414,9 @@ function senderLine(x: SendResult): string {
 }
 
 /** Share of the requests between two scrapes that took longer than 10, 25, 50 and 100 ms inside the receiver. */
+/** "1.2% over 10 ms, 0.3% over 25 ms, …" */
+const sharesText = (shares: { overMs: number; pct: number }[]) => shares.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ');
+
 function latencyShares(before: Map<number, number>, after: Map<number, number>): { overMs: number; pct: number }[] {
   const delta = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
   const total = delta(Infinity);
@@ -499,7 +500,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
     const pacedReceiver = receiverLine(serverBefore, serverAfter);
     const pacedCommits = commitLine(serverBefore, serverAfter);
     say(`  receiver at ${halfRate} events/s evenly paced: p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms, non-2xx ${paced.non2xx}, ${perJob(paced)} events per fold job`);
-    say(`    inside the receiver (its own histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}`);
+    say(`    inside the receiver (its own histogram): ${sharesText(pacedServer)}`);
     say(`    the receiver process: ${pacedReceiver}`);
     say(`    its Postgres writes: ${pacedCommits}`);
     say(`    ${walLine(paced.wal)}`);
@@ -539,7 +540,7 @@ async function phaseIngest(ctx: Ctx): Promise<void> {
       `| receiver at ${halfRate}/s, evenly paced | ${paced.eventsPerS} | ${paced.latencyMs.p50} | ${paced.latencyMs.p99} | ${paced.non2xx} | ${perJob(paced)} | ${cpuCells(paced.cpu)} | ${paced.loadGeneratorCores} |`,
       `| baseline at ${halfRate}/s, evenly paced | ${pacedBaseline.eventsPerS} | ${pacedBaseline.latencyMs.p50} | ${pacedBaseline.latencyMs.p99} | ${pacedBaseline.non2xx} | 1 | ${cpuCells(pacedBaseline.cpu)} | ${pacedBaseline.loadGeneratorCores} |`,
       '',
-      `Evenly paced run, time inside the receiver (request in → answer written, its \`cxfold_http_request_duration_seconds\` histogram): ${pacedServer.map((x) => `${x.pct}% over ${x.overMs} ms`).join(', ')}. The sender's latency adds the network stack and the wait for a CPU on both sides.`,
+      `Evenly paced run, time inside the receiver (request in → answer written, its \`cxfold_http_request_duration_seconds\` histogram): ${sharesText(pacedServer)}. The sender's latency adds the network stack and the wait for a CPU on both sides.`,
       '',
       `The sender itself (its own lateness is part of every latency it reports): against the receiver ${senderLine(paced)}; against the baseline ${senderLine(pacedBaseline)}.`,
       '',
